@@ -1,0 +1,278 @@
+# One client connection: handlers get it as both `req.reader` and `resp`.
+# Reading is buffered (MicroPython's readline costs a syscall per byte) and
+# bounded; writing frames the body (Content-Length, chunked, or close) so
+# that connections can be kept alive.
+try:
+    from types import coroutine as _co  # CPython: usable by both `await` and `yield from`
+except ImportError:
+    _co = lambda f: f  # MicroPython: generators already are coroutines
+
+try:
+    from time import ticks_ms, ticks_add, ticks_diff
+except ImportError:
+    from time import monotonic
+
+    ticks_ms = lambda: int(monotonic() * 1000)
+    ticks_add = lambda t, d: t + d
+    ticks_diff = lambda a, b: a - b
+
+
+class HTTPError(Exception):
+    # Raised to answer with an error status (args[0]) and close the connection.
+    pass
+
+
+# Reason phrases, looked up by "\n<code> " (one string costs less heap than a dict).
+_REASONS = (
+    "\n100 Continue\n101 Switching Protocols\n200 OK\n201 Created\n202 Accepted"
+    "\n204 No Content\n206 Partial Content\n301 Moved Permanently\n302 Found"
+    "\n303 See Other\n304 Not Modified\n307 Temporary Redirect\n308 Permanent Redirect"
+    "\n400 Bad Request\n401 Unauthorized\n403 Forbidden\n404 Not Found"
+    "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout\n409 Conflict"
+    "\n411 Length Required\n413 Content Too Large\n414 URI Too Long"
+    "\n415 Unsupported Media Type\n422 Unprocessable Content\n429 Too Many Requests"
+    "\n431 Request Header Fields Too Large\n500 Internal Server Error"
+    "\n501 Not Implemented\n503 Service Unavailable\n505 HTTP Version Not Supported\n"
+)
+
+
+def status_line(status):
+    # "404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given.
+    s = str(status)
+    if " " in s:
+        return s
+    i = _REASONS.find("\n" + s + " ")
+    if i < 0:
+        return s + " Unknown"
+    return _REASONS[i + 1 : _REASONS.find("\n", i + 1)]
+
+
+class Connection:
+    # Response state, reset by begin() for each request.
+    status = None
+    hdr = None  # header block not yet sent: it goes out with the first body bytes
+    chunked = False
+    nobody = False  # HEAD: headers only
+    sent = False  # bytes went to the socket: too late for an error status
+    keep = False  # the client may send another request afterwards
+    http10 = False  # HTTP/1.0 client: no chunked encoding
+    left = None  # body bytes the handler may still read (None: unknown)
+    deadline = None  # ticks after which the watchdog cancels this connection
+    rto = 10000  # ms a handler's single read or write may wait
+    task = None
+
+    def __init__(self, reader, writer, bufsize):
+        self.r = reader
+        self.w = writer
+        self.bufsize = bufsize
+        self.buf = b""  # read but not yet consumed
+        self.pos = 0
+
+    def timeout(self, ms):
+        self.deadline = None if ms is None else ticks_add(ticks_ms(), ms)
+
+    # ---- reading ----
+
+    @_co
+    def _fill(self):
+        # One read from the socket; False on EOF. Outside the request head (whose
+        # deadline the server set) each read gets a deadline of its own.
+        t = self.deadline is None
+        if t:
+            self.timeout(self.rto)
+        d = yield from self.r.read(self.bufsize)
+        if t:
+            self.deadline = None
+        if not d:
+            return False
+        if self.pos < len(self.buf):
+            self.buf = self.buf[self.pos :] + d
+        else:
+            self.buf = d
+        self.pos = 0
+        return True
+
+    @_co
+    def readline(self, limit=512, status=431):
+        # A line with its b"\n"; b"" at EOF; HTTPError(status) when longer than limit.
+        while True:
+            i = self.buf.find(b"\n", self.pos)
+            if i >= 0:
+                l = self.buf[self.pos : i + 1]
+                self.pos = i + 1
+                return l
+            if len(self.buf) - self.pos >= limit:
+                raise HTTPError(status)
+            if not (yield from self._fill()):
+                l = self.buf[self.pos :]
+                self.pos = len(self.buf)
+                return l
+
+    @_co
+    def read(self, n=-1):
+        # Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown).
+        left = self.left
+        if left is not None and (n < 0 or n > left):
+            n = left
+        if n < 0:
+            b = b""
+            while True:
+                d = yield from self.read(self.bufsize)
+                if not d:
+                    return b
+                b += d
+        if not n:
+            return b""
+        if self.pos >= len(self.buf):
+            self.buf = b""
+            self.pos = 0
+            if not (yield from self._fill()):
+                return b""
+        d = self.buf[self.pos : self.pos + n]
+        self.pos += len(d)
+        if left is not None:
+            self.left = left - len(d)
+        return d
+
+    @_co
+    def readexactly(self, n):
+        b = b""
+        while len(b) < n:
+            d = yield from self.read(n - len(b))
+            if not d:
+                raise EOFError
+            b += d
+        return b
+
+    @_co
+    def readinto(self, buf):
+        d = yield from self.read(len(buf))
+        buf[: len(d)] = d
+        return len(d)
+
+    # ---- writing ----
+
+    def begin(self, head, keep, http10):
+        # A new request: head is True for HEAD, keep if the client allows keep-alive.
+        self.http10 = http10
+        self.status = None
+        self.hdr = None
+        self.chunked = False
+        self.sent = False
+        self.nobody = head
+        self.keep = keep
+
+    def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
+        # Prepare the status line and headers; they are sent with the first body bytes.
+        self.status = status
+        self.chunked = False
+        h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
+        if headers:
+            if isinstance(headers, (str, bytes)):
+                if isinstance(headers, bytes):
+                    headers = headers.decode()
+                h += headers  # preformatted, as in picoweb 1.8.2: "Name: value\r\n..."
+            else:
+                for k in headers:
+                    h += "%s: %s\r\n" % (k, headers[k])
+            if length is None and "content-length:" in h.lower():
+                length = -1  # the handler frames the body itself
+        if length is not None:
+            if length >= 0:
+                h += "Content-Length: %d\r\n" % length
+        elif self.nobody:
+            pass  # HEAD: no body follows, so no framing is needed
+        elif self.keep and not self.http10:
+            self.chunked = True
+            h += "Transfer-Encoding: chunked\r\n"
+        else:
+            self.keep = False
+        if not self.keep:
+            h += "Connection: close\r\n"
+        elif self.http10:
+            h += "Connection: keep-alive\r\n"  # an HTTP/1.0 client asked for it
+        self.hdr = (h + "\r\n").encode()
+
+    def write(self, buf):
+        # Queue body bytes (framed as needed); drain() sends them.
+        if type(buf) is str:
+            buf = buf.encode()
+        h = self.hdr
+        if h is None:
+            if self.status is None:
+                self.status = self.keep = 0  # raw response written by the handler: close after it
+        elif self.nobody:
+            return
+        elif self.chunked:
+            if not buf:
+                return  # an empty chunk would end the body
+            h += b"%x\r\n" % len(buf)
+        if h is not None:
+            self.hdr = None
+            if len(buf) <= 1024:  # one send instead of two for small pieces
+                buf = h + buf
+            else:
+                self.w.write(h)
+        elif self.chunked:
+            if len(buf) <= 1024:
+                buf = b"%x\r\n" % len(buf) + buf
+            else:
+                self.w.write(b"%x\r\n" % len(buf))
+        if self.chunked:
+            buf += b"\r\n"
+        self.sent = True
+        self.w.write(buf)
+
+    @_co
+    def drain(self):
+        # A client that stops reading is cut off after rto.
+        t = self.deadline is None
+        if t:
+            self.timeout(self.rto)
+        yield from self.w.drain()
+        if t:
+            self.deadline = None
+
+    @_co
+    def awrite(self, buf, off=0, sz=-1):
+        if off or sz >= 0:
+            buf = memoryview(buf)[off : off + sz if sz >= 0 else len(buf)]
+        self.write(buf)
+        yield from self.drain()
+
+    @_co
+    def awritestr(self, s):
+        self.write(s)
+        yield from self.drain()
+
+    @_co
+    def end(self):
+        # The handler returned: send what is pending and end the body.
+        h = self.hdr
+        if h is not None:
+            self.hdr = None
+            if self.chunked:
+                h += b"0\r\n\r\n"
+            self.sent = True
+            self.w.write(h)
+        elif self.chunked:
+            self.w.write(b"0\r\n\r\n")
+        else:
+            return
+        yield from self.drain()
+
+    @_co
+    def aclose(self):
+        self.keep = False
+        self.w.close()
+        try:
+            yield from self.w.wait_closed()
+        except OSError:
+            pass
+
+    def close(self):
+        self.keep = False
+        self.w.close()
+
+    def get_extra_info(self, name):
+        return self.w.get_extra_info(name)

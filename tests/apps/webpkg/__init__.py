@@ -1,0 +1,1 @@
+# A package whose static/ and templates/ folders the test app serves.

@@ -1,0 +1,139 @@
+# The picoweb 1.8.2 API and its newer additions, against tests/apps/full_app.py
+# served by each runtime.
+import json
+
+from httpclient import request
+
+
+def get(srv, path, **kw):
+    return request(srv.port, path=path, **kw)
+
+
+def test_generator_handler_from_route_list(full_app):
+    r = get(full_app, "/")
+    assert (r.status, r.reason, r.body) == (200, "OK", b"Hello world")
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+
+
+def test_async_handler(full_app):
+    r = get(full_app, "/async")
+    assert (r.status, r.body) == (200, b"async handler")
+
+
+def test_full_response_written_by_hand_closes_connection(full_app):
+    r = get(full_app, "/raw", close=False)
+    assert (r.status, r.body) == (200, b"raw body")
+
+
+def test_start_response_with_dict_headers(full_app):
+    r = get(full_app, "/squares")
+    assert r.headers["x-kind"] == "squares"
+    assert r.body == b"1\n4\n9\n16\n25\n"
+
+
+def test_start_response_with_preformatted_headers_and_length(full_app):
+    r = get(full_app, "/preformatted", close=False)
+    assert r.headers["x-one"] == "1"
+    assert r.headers["content-length"] == "5"
+    assert "transfer-encoding" not in r.headers
+    assert r.body == b"12345"
+
+
+def test_headers_parsed_as_bytes_dict(full_app):
+    r = get(full_app, "/headers", headers={"User-Agent": "tester/1"})
+    assert json.loads(r.body) == {"ua": "tester/1", "n": 3}
+
+
+def test_headers_skip_and_leave(full_app):
+    assert json.loads(get(full_app, "/headers-skip").body) == {"headers": None}
+    r = get(full_app, "/headers-leave", headers={"X-A": "1", "X-B": "2"})
+    assert r.body == b"left 4"  # Host, Connection, X-A, X-B
+
+
+def test_query_string(full_app):
+    r = get(full_app, "/qs?a=1&b=x+y&b=%C3%A9&flag")
+    assert json.loads(r.body) == {"a": "1", "b": ["x y", "\u00e9"], "flag": True}
+
+
+def test_form_post(full_app):
+    r = request(full_app.port, "POST", "/form", body=b"name=J%C3%BCrgen&n=2",
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert json.loads(r.body) == {"name": "J\u00fcrgen", "n": "2"}
+
+
+def test_regex_route_url_match(full_app):
+    assert get(full_app, "/user/alice").body == b"user alice"
+
+
+def test_variable_parts(full_app):
+    assert json.loads(get(full_app, "/item/42").body) == {"id": 42}
+    assert json.loads(get(full_app, "/item/a%20b/c").body) == {"id": "a b", "name": "c"}
+    assert json.loads(get(full_app, "/files/a/b/c.txt").body) == {"rest": "a/b/c.txt"}
+    assert get(full_app, "/item/x").status == 404  # not an int, and no <id>/<name> match
+    assert get(full_app, "/item/").status == 404
+
+
+def test_method_filter_405_with_allow(full_app):
+    r = get(full_app, "/only-post")
+    assert r.status == 405
+    assert r.reason == "Method Not Allowed"
+    assert r.headers["allow"] == "POST"
+    r = request(full_app.port, "POST", "/only-post", body=b"xyz")
+    assert (r.status, r.body) == (200, b"body=xyz")
+
+
+def test_json_api(full_app):
+    r = get(full_app, "/json")
+    assert r.headers["content-type"] == "application/json"
+    assert json.loads(r.body) == {"hello": "world", "n": [1, 2, 3]}
+    r = request(full_app.port, "POST", "/json", body=b'{"x": [1, 2]}')
+    assert r.status == 201 and r.reason == "Created"
+    assert json.loads(r.body) == {"got": {"x": [1, 2]}}
+
+
+def test_put_to_get_post_route_is_405(full_app):
+    r = request(full_app.port, "PUT", "/json", body=b"{}")
+    assert r.status == 405
+    assert r.headers["allow"] == "GET, POST"
+
+
+def test_redirect(full_app):
+    r = get(full_app, "/go")
+    assert (r.status, r.reason, r.headers["location"]) == (302, "Found", "/")
+
+
+def test_http_error_reason_phrases(full_app):
+    for code, reason in [(404, "Not Found"), (403, "Forbidden"), (500, "Internal Server Error"),
+                         (418, "Unknown"), (503, "Service Unavailable")]:
+        r = get(full_app, "/error/%d" % code)
+        assert (r.status, r.reason) == (code, reason)
+
+
+def test_not_found(full_app):
+    r = get(full_app, "/no/such/page")
+    assert (r.status, r.reason) == (404, "Not Found")
+
+
+def test_sendfile(full_app):
+    r = get(full_app, "/send")
+    assert r.body == b"hello static\n"
+    assert r.headers["x-sent"] == "1"
+    assert r.headers["content-type"] == "text/plain; charset=utf-8"
+    assert r.headers["content-length"] == "13"
+
+
+def test_mount_sub_app_sees_path_without_prefix_and_is_inited_lazily(full_app):
+    assert get(full_app, "/sub").body == b"sub / yes"
+    assert get(full_app, "/sub/").body == b"sub / yes"
+    assert get(full_app, "/sub/deep").body == b"sub /deep"
+    assert get(full_app, "/subway").status == 404  # a prefix is a path segment, not a string prefix
+
+
+def test_head_request_has_headers_only(full_app):
+    c = __import__("httpclient").Conn(full_app.port)
+    c.send(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    r1 = c.response(head=True)
+    r2 = c.response()
+    c.close()
+    assert r1.status == 200 and r1.body == b""
+    assert r2.body == b"Hello world"
