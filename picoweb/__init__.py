@@ -235,34 +235,38 @@ class WebApp:
         # asyncio's per-connection callback (a native coroutine: CPython only schedules those).
         c = Connection(reader, writer, self.bufsize)
         c.rto = self.header_timeout
+        taken = False
         try:
             if len(self._conns) >= self.max_conns:
                 c.begin(False, False, False)
                 await http_error(c, "503", "Retry-After: 1\r\n")
-                return
+            else:
+                try:
+                    writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
+                except Exception:
+                    pass
+                c.task = asyncio.current_task()
+                self._conns.append(c)
+                try:
+                    taken = await self._serve_conn(c) is False  # a handler took it over
+                finally:
+                    self._conns.remove(c)
+        except asyncio.CancelledError:
+            pass  # the watchdog cut it off
+        except Exception as e:
+            if not _gone(e):
+                self._log_exc(e, "connection")
+        if not taken:
             try:
-                writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
+                await c.aclose()
             except Exception:
                 pass
-            c.task = asyncio.current_task()
-            self._conns.append(c)
-            try:
-                if await self._serve_conn(c) is False:
-                    return  # a handler took the connection over
-            finally:
-                self._conns.remove(c)
-        except Exception as e:
-            if c.status is not None or not _gone(e):
-                self._log_exc(e, "connection")
-        try:
-            await c.aclose()
-        except Exception:
-            pass
 
     @_co
     def _serve_conn(self, c):
         # Requests of one connection, in order; returns False if a handler took it over.
         t = self.header_timeout
+        l = b""
         while True:
             c.timeout(t)
             try:
@@ -359,7 +363,7 @@ class WebApp:
                     yield from r
                 return False
         if self.debug >= 0:
-            self.log.info('"%s %s" %s', method, path, c.status)
+            self.log.info('"%s %s" %s', method, path, c.status or "-")
             if self.debug > 1:
                 self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
         if r is False:

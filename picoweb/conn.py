@@ -97,12 +97,12 @@ class Connection:
         # A line with its b"\n"; b"" at EOF; HTTPError(status) when longer than limit.
         while True:
             i = self.buf.find(b"\n", self.pos)
+            if i - self.pos >= limit or len(self.buf) - self.pos > limit and i < 0:
+                raise HTTPError(status)
             if i >= 0:
                 l = self.buf[self.pos : i + 1]
                 self.pos = i + 1
                 return l
-            if len(self.buf) - self.pos >= limit:
-                raise HTTPError(status)
             if not (yield from self._fill()):
                 l = self.buf[self.pos :]
                 self.pos = len(self.buf)

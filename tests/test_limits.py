@@ -1,0 +1,173 @@
+# Bad input, faults and limits. full_app runs with short limits (see its __main__):
+# header_timeout 1.5 s, idle_timeout 1 s, max_conns 6, max_body 2048, max_line 512.
+import json
+import time
+
+import pytest
+
+from httpclient import Conn, raw, request
+
+
+def status_of(data):
+    first = data.split(b"\r\n", 1)[0]
+    return int(first.split()[1])
+
+
+@pytest.mark.parametrize("line,status", [
+    (b"GARBAGE\r\n\r\n", 400),
+    (b"GET /\r\n\r\n", 400),
+    (b"GET / HTTP/1.1 extra\r\n\r\n", 400),
+    (b"GET / FOO/1.1\r\n\r\n", 400),
+    (b"GET nopath HTTP/1.1\r\n\r\n", 400),
+    (b"GET / HTTP/2.0\r\n\r\n", 505),
+    (b"GET / HTTP/3\r\n\r\n", 505),
+    (b"GET /\xff\xfe HTTP/1.1\r\n\r\n", 400),
+])
+def test_malformed_request_line(full_app, line, status):
+    out = raw(full_app.port, line)
+    assert status_of(out) == status
+    assert b"Connection: close" in out
+
+
+def test_request_line_too_long_is_414(full_app):
+    out = raw(full_app.port, b"GET /" + b"a" * 600 + b" HTTP/1.1\r\n\r\n")
+    assert status_of(out) == 414
+
+
+def test_endless_request_line_is_cut_at_the_limit(full_app):
+    # never a newline: the server must answer without reading it all
+    c = Conn(full_app.port)
+    c.send(b"GET /" + b"a" * 5000)
+    assert status_of(c.read_to_close()) == 414
+    c.close()
+
+
+def test_header_line_too_long_is_431(full_app):
+    out = raw(full_app.port, b"GET / HTTP/1.1\r\nX-Big: " + b"b" * 600 + b"\r\n\r\n")
+    assert status_of(out) == 431
+
+
+def test_too_many_headers_is_431(full_app):
+    hs = b"".join(b"X-H%d: v\r\n" % i for i in range(30))
+    out = raw(full_app.port, b"GET / HTTP/1.1\r\n" + hs + b"\r\n")
+    assert status_of(out) == 431
+
+
+def test_header_without_colon_is_400(full_app):
+    assert status_of(raw(full_app.port, b"GET / HTTP/1.1\r\nnocolon\r\n\r\n")) == 400
+
+
+@pytest.mark.parametrize("value", [b"abc", b"-5", b"+5", b"1 2", b""])
+def test_bad_content_length_is_400(full_app, value):
+    out = raw(full_app.port, b"POST /form HTTP/1.1\r\nContent-Length: " + value + b"\r\n\r\n")
+    assert status_of(out) == 400
+
+
+def test_conflicting_content_lengths_are_400(full_app):
+    out = raw(full_app.port, b"POST /form HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")
+    assert status_of(out) == 400
+
+
+def test_body_over_limit_is_413_without_reading_it(full_app):
+    c = Conn(full_app.port)
+    c.send(b"POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n")
+    r = c.response()  # answered before any body byte was sent
+    assert r.status == 413 and r.reason == "Content Too Large"
+    c.close()
+
+
+def test_chunked_request_body_refused_clearly(full_app):
+    out = raw(full_app.port, b"POST /form HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+    assert status_of(out) == 501
+
+
+def test_silent_client_is_closed_after_header_timeout(full_app):
+    c = Conn(full_app.port, timeout=10)
+    t = time.time()
+    assert c.closed(wait=6)
+    assert 1.0 < time.time() - t < 4.0
+    c.close()
+
+
+def test_trickling_client_is_closed_after_header_timeout(full_app):
+    c = Conn(full_app.port, timeout=10)
+    t = time.time()
+    c.send(b"GET / HTTP/1.1\r\n")
+    closed = False
+    for i in range(40):  # a header byte every 0.1 s, never finishing
+        try:
+            c.send(b"X"[:1])
+        except OSError:
+            closed = True
+            break
+        if c.closed(wait=0.1):
+            closed = True
+            break
+    assert closed and time.time() - t < 3.5
+    c.close()
+
+
+def test_idle_keep_alive_connection_is_closed(full_app):
+    c = Conn(full_app.port, timeout=10)
+    c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    c.response()
+    t = time.time()
+    assert c.closed(wait=6)
+    assert 0.5 < time.time() - t < 3.5
+    c.close()
+
+
+def test_connections_over_the_cap_get_503_and_server_recovers(full_app):
+    held = []
+    for _ in range(6):  # fill the cap with idle, half-sent requests
+        c = Conn(full_app.port)
+        c.send(b"GET / HTTP/1.1\r\n")
+        held.append(c)
+    time.sleep(0.3)
+    extra = Conn(full_app.port)
+    data = extra.read_to_close()
+    extra.close()
+    assert status_of(data) == 503
+    for c in held:
+        c.close()
+    time.sleep(0.5)
+    assert request(full_app.port, path="/").body == b"Hello world"
+
+
+def test_handler_exception_is_500_and_server_continues(full_app):
+    r = request(full_app.port, path="/boom")
+    assert (r.status, r.reason) == (500, "Internal Server Error")
+    assert request(full_app.port, path="/").status == 200
+    assert "ValueError: boom" in full_app.output()
+
+
+def test_exception_after_headers_cuts_response_only(full_app):
+    out = raw(full_app.port, b"GET /partial-boom HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert out.startswith(b"HTTP/1.1 200 OK")
+    assert b"partial" in out and not out.endswith(b"0\r\n\r\n")  # not a complete chunked body
+    assert request(full_app.port, path="/").status == 200
+
+
+def test_memory_error_fails_only_that_request(full_app):
+    r = request(full_app.port, path="/hog")
+    assert r.status == 500
+    assert request(full_app.port, path="/").body == b"Hello world"
+
+
+def test_vanishing_clients_cost_nothing(full_app):
+    def heap():
+        return json.loads(request(full_app.port, path="/heap").body)["alloc"]
+
+    for _ in range(3):
+        heap()
+    before = heap()
+    for i in range(30):
+        c = Conn(full_app.port)
+        c.send(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n" if i % 2 else b"POST /form HTTP/1.1\r\nContent-Length: 100\r\n\r\nab")
+        c.s.close()  # gone mid-response / mid-body
+    time.sleep(0.5)
+    after = heap()
+    assert full_app.alive()
+    assert request(full_app.port, path="/").body == b"Hello world"
+    if full_app.runtime == "micropython":
+        assert abs(after - before) < 2048, (before, after)
