@@ -211,7 +211,10 @@ class WebApp:
             loop = asyncio.get_event_loop()
         if debug > 0:
             print("* Running on http://%s:%s/" % (host, port))
-        self.serve(loop, host, port)
+        try:
+            self.serve(loop, host, port)
+        except KeyboardInterrupt:
+            pass
         loop.close()
 
     def serve(self, loop, host, port):
@@ -264,19 +267,52 @@ class WebApp:
 
     @_co
     def _serve_conn(self, c):
-        # Requests of one connection, in order; returns False if a handler took it over.
+        # The requests of one connection, in order; False if a handler took it over.
+        # The head is parsed from the read buffer: a socket read only when a line is incomplete.
         t = self.header_timeout
+        maxl = self.max_line
         l = b""
         while True:
             c.timeout(t)
+            t = self.idle_timeout
             try:
-                l = yield from c.readline(self.max_line, 414)
-                if not l:
-                    return True
-                if l == b"\r\n" or l == b"\n":
-                    continue  # RFC 9112: ignore empty lines before a request
+                l = c.line(maxl, 414)
+                while l is None or l == b"\r\n" or l == b"\n":  # RFC 9112: skip empty lines first
+                    if l is None and not (yield from c._fill()):
+                        return True
+                    l = c.line(maxl, 414)
                 c.timeout(self.header_timeout)
-                keep = yield from self._request(c, l)
+                req, app, found = self._target(c, l)
+                if type(found) is tuple:
+                    extra = found[1]
+                    mode = extra.get("headers", app.headers_mode)
+                else:
+                    extra = _NOEXTRA
+                    mode = "skip"  # 404 or 405: only the framing headers matter
+                keep = req.proto == "HTTP/1.1"
+                c.left = None
+                if mode == "leave":
+                    keep = False  # the handler reads the headers: their framing is unknown
+                else:
+                    h = {} if mode == "parse" else None
+                    n = 0
+                    while True:
+                        l = c.line(maxl, 431)
+                        while l is None:
+                            if not (yield from c._fill()):
+                                return True
+                            l = c.line(maxl, 431)
+                        if l == b"\r\n" or l == b"\n":
+                            break
+                        n += 1
+                        if n > self.max_headers:
+                            raise HTTPError(431)
+                        keep = _header(c, l, h, keep)
+                    req.headers = h
+                    if c.left is None:
+                        c.left = 0
+                    elif c.left > extra.get("max_body", self.max_body):
+                        raise HTTPError(413)
             except HTTPError as e:
                 c.deadline = None
                 c.begin(False, False, False)
@@ -285,30 +321,60 @@ class WebApp:
                 if self.debug >= 0:
                     self.log.info("%s %s", status_line(a[0]), l[:60])
                 return True
-            if keep is None:
+            c.deadline = None
+            c.begin(req.method == "HEAD", keep, req.proto == "HTTP/1.0")
+            r = None
+            if type(found) is not tuple:
+                if found:
+                    yield from http_error(c, "405", "Allow: %s\r\n" % found)
+                else:
+                    yield from http_error(c, "404")
+            else:
+                try:
+                    r = found[0](req, c)
+                    if r is not None and hasattr(r, "send"):
+                        r = yield from r
+                    if r is not False and c.end():
+                        yield from c.drain()
+                except Exception as e:
+                    if isinstance(e, MemoryError):
+                        gc.collect()
+                    if not _gone(e):
+                        self._log_exc(e, "%s %s" % (req.method, req.path))
+                        r = app.handle_exc(req, c, e)
+                        if r is not None and hasattr(r, "send"):
+                            yield from r
+                    return True
+            if self.debug >= 0:
+                self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
+                if self.debug > 1:
+                    self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
+            if r is False:
                 return False
-            if not keep:
+            # Discard what the handler left of the body (at most max_body) to reach the next request.
+            while c.keep and c.left:
+                if not (yield from c.read(self.bufsize)):
+                    return True
+            if not c.keep:
                 return True
-            t = self.idle_timeout
 
-    @_co
-    def _request(self, c, line):
-        # Reads one request's head, runs its handler; False to close, None when taken over.
+    def _target(self, c, line):
+        # Parses the request line; finds the (mounted) app and its route for the path.
         try:
             method, path, proto = line.decode().split()
         except ValueError:  # also UnicodeError
             raise HTTPError(400)
-        http10 = proto == "HTTP/1.0"
-        if not http10 and proto != "HTTP/1.1":
+        if proto != "HTTP/1.1" and proto != "HTTP/1.0":
             raise HTTPError(505 if proto[:5] == "HTTP/" and proto[5:6].isdigit() else 400)
         if path[0] != "/":
             raise HTTPError(400)
         req = HTTPRequest()
         req.method = method
+        req.proto = proto
         req.reader = c
         path, _, req.qs = path.partition("?")
         app = self
-        while True:
+        while app.mounts:
             for sub in app.mounts:
                 r = sub.url
                 if path.startswith(r) and path[len(r) : len(r) + 1] in ("/", ""):
@@ -320,97 +386,7 @@ class WebApp:
         req.path = path
         if not app.inited:
             app.init()
-        found = app._route(method, path, req)
-        if type(found) is tuple:
-            handler, extra = found
-            mode = extra.get("headers", app.headers_mode)
-        else:
-            extra = _NOEXTRA
-            mode = "skip"
-        keep = not http10
-        if mode == "leave":
-            c.left = None
-            keep = False
-        else:
-            keep = yield from self._headers(c, req, mode == "parse", keep)
-            if keep is None:
-                return False  # the client went away mid-request
-            if c.left > extra.get("max_body", self.max_body):
-                raise HTTPError(413)
-        c.deadline = None
-        c.begin(method == "HEAD", keep, http10)
-        if type(found) is not tuple:
-            if found:
-                yield from http_error(c, "405", "Allow: %s\r\n" % found)
-            else:
-                yield from http_error(c, "404")
-            r = None
-        else:
-            try:
-                r = handler(req, c)
-                if r is not None and hasattr(r, "send"):
-                    r = yield from r
-                if r is not False:
-                    yield from c.end()
-            except Exception as e:
-                if isinstance(e, MemoryError):
-                    gc.collect()
-                if _gone(e):
-                    return False
-                self._log_exc(e, "%s %s" % (method, path))
-                r = app.handle_exc(req, c, e)
-                if r is not None and hasattr(r, "send"):
-                    yield from r
-                return False
-        if self.debug >= 0:
-            self.log.info('"%s %s" %s', method, path, c.status or "-")
-            if self.debug > 1:
-                self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
-        if r is False:
-            return None
-        # Discard what the handler left of the body (at most max_body) to reach the next request.
-        while c.keep and c.left:
-            if not (yield from c.read(self.bufsize)):
-                return False
-        return c.keep
-
-    @_co
-    def _headers(self, c, req, parse, keep):
-        # Reads the header lines; keeps them in req.headers (bytes keys as sent) when parse.
-        h = {} if parse else None
-        n = 0
-        length = None
-        while True:
-            l = yield from c.readline(self.max_line, 431)
-            if l == b"\r\n" or l == b"\n":
-                break
-            if not l:
-                return None
-            n += 1
-            if n > self.max_headers:
-                raise HTTPError(431)
-            k, s, v = l.partition(b":")
-            if not s:
-                raise HTTPError(400)
-            v = v.strip()
-            lk = k.lower()
-            if lk == b"content-length":
-                if not v.isdigit() or (length is not None and int(v) != length):
-                    raise HTTPError(400)
-                length = int(v)
-            elif lk == b"connection":
-                v2 = v.lower()
-                if b"close" in v2:
-                    keep = False
-                elif b"keep-alive" in v2:
-                    keep = True
-            elif lk == b"transfer-encoding":
-                raise HTTPError(501)  # chunked request bodies need picoweb.chunked
-            if h is not None:
-                h[k] = v
-        req.headers = h
-        c.left = length or 0
-        return keep
+        return req, app, app._route(method, path, req)
 
     def _route(self, method, path, req):
         # (handler, extra) of the first matching route; else the allowed methods, or None.
@@ -449,6 +425,30 @@ class WebApp:
                 log.exception(msg)
         except Exception:
             pass
+
+
+def _header(c, l, h, keep):
+    # One header line: the framing ones are checked; all kept in h (bytes, as sent) unless None.
+    k, sep, v = l.partition(b":")
+    if not sep:
+        raise HTTPError(400)
+    v = v.strip()
+    lk = k.lower()
+    if lk == b"content-length":
+        if not v.isdigit() or (c.left is not None and int(v) != c.left):
+            raise HTTPError(400)
+        c.left = int(v)
+    elif lk == b"connection":
+        v = v.lower()
+        if b"close" in v:
+            keep = False
+        elif b"keep-alive" in v:
+            keep = True
+    elif lk == b"transfer-encoding":
+        raise HTTPError(501)  # chunked request bodies are not supported
+    if h is not None:
+        h[k] = v
+    return keep
 
 
 def _gone(e):

@@ -50,7 +50,9 @@ def status_line(status):
 class Connection:
     # Response state, reset by begin() for each request.
     status = None
-    hdr = None  # header block not yet sent: it goes out with the first body bytes
+    hdr = None  # header block not yet sent (str, without its framing headers)
+    held = None  # the first body piece, waiting with the headers
+    length = None  # body length given to start(); -1: the handler's headers frame it
     chunked = False
     nobody = False  # HEAD: headers only
     sent = False  # bytes went to the socket: too late for an error status
@@ -92,16 +94,27 @@ class Connection:
         self.pos = 0
         return True
 
-    @_co
-    def readline(self, limit=512, status=431):
-        # A line with its b"\n"; b"" at EOF; HTTPError(status) when longer than limit.
-        while True:
-            i = self.buf.find(b"\n", self.pos)
-            if i - self.pos >= limit or len(self.buf) - self.pos > limit and i < 0:
+    def line(self, limit, status):
+        # A complete buffered line (with its b"\n"), or None if more must be read first;
+        # HTTPError(status) when it is longer than limit.
+        buf = self.buf
+        pos = self.pos
+        i = buf.find(b"\n", pos)
+        if i < 0:
+            if len(buf) - pos > limit:
                 raise HTTPError(status)
-            if i >= 0:
-                l = self.buf[self.pos : i + 1]
-                self.pos = i + 1
+            return None
+        if i - pos >= limit:
+            raise HTTPError(status)
+        self.pos = i + 1
+        return buf[pos : i + 1]
+
+    @_co
+    def readline(self, limit=1024):
+        # For handlers: a line with its b"\n", b"" at EOF.
+        while True:
+            l = self.line(limit, 431)
+            if l is not None:
                 return l
             if not (yield from self._fill()):
                 l = self.buf[self.pos :]
@@ -155,17 +168,14 @@ class Connection:
     def begin(self, head, keep, http10):
         # A new request: head is True for HEAD, keep if the client allows keep-alive.
         self.http10 = http10
-        self.status = None
-        self.hdr = None
-        self.chunked = False
-        self.sent = False
         self.nobody = head
         self.keep = keep
+        self.status = self.hdr = self.held = None
+        self.sent = False
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
-        # Prepare the status line and headers; they are sent with the first body bytes.
+        # Prepare the status line and headers; they are sent with the body.
         self.status = status
-        self.chunked = False
         h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
         if headers:
             if isinstance(headers, (str, bytes)):
@@ -177,61 +187,101 @@ class Connection:
                     h += "%s: %s\r\n" % (k, headers[k])
             if length is None and "content-length:" in h.lower():
                 length = -1  # the handler frames the body itself
-        if length is not None:
-            if length >= 0:
-                h += "Content-Length: %d\r\n" % length
+        self.hdr = h
+        self.length = length
+        self.held = None
+        self.chunked = False
+
+    def _head(self, n):
+        # The header block, finished with the framing of a body of n bytes (None: unknown).
+        h = self.hdr
+        self.hdr = None
+        if self.length is not None:
+            n = self.length
+        if n is not None:
+            if n >= 0:
+                h += "Content-Length: %d\r\n" % n
         elif self.nobody:
             pass  # HEAD: no body follows, so no framing is needed
         elif self.keep and not self.http10:
             self.chunked = True
             h += "Transfer-Encoding: chunked\r\n"
         else:
-            self.keep = False
+            self.keep = False  # the end of the connection ends the body
         if not self.keep:
             h += "Connection: close\r\n"
         elif self.http10:
             h += "Connection: keep-alive\r\n"  # an HTTP/1.0 client asked for it
-        self.hdr = (h + "\r\n").encode()
+        return (h + "\r\n").encode()
+
+    def _out(self, h, b):
+        # Hand header bytes h and body piece b, framed, to the socket; small ones in one write.
+        t = None
+        if self.chunked:
+            h += b"%x\r\n" % len(b)
+            t = b"\r\n"
+        if len(b) > 1024:
+            if h:
+                self.w.write(h)
+            self.w.write(b)
+            if t:
+                self.w.write(t)
+        else:
+            b = h + b
+            self.w.write(b + t if t else b)
+        self.sent = True
 
     def write(self, buf):
-        # Queue body bytes (framed as needed); drain() sends them.
+        # Queue body bytes; drain() waits until the socket took them.
         if type(buf) is str:
             buf = buf.encode()
-        h = self.hdr
-        if h is None:
-            if self.status is None:
-                self.status = self.keep = 0  # raw response written by the handler: close after it
-        elif self.nobody:
+        if not buf or self.nobody and self.status is not None:
             return
-        elif self.chunked:
-            if not buf:
-                return  # an empty chunk would end the body
-            h += b"%x\r\n" % len(buf)
-        if h is not None:
-            self.hdr = None
-            if len(buf) <= 1024:  # one send instead of two for small pieces
-                buf = h + buf
+        if self.hdr is None:
+            if self.status is None:
+                self.status = self.keep = 0  # a raw response written by the handler: close after it
+            self._out(b"", buf)
+        elif self.length is None and self.held is None:
+            # The first piece waits for the next one or for the handler's end: a response
+            # written in one piece then goes out in one send, with its Content-Length.
+            self.held = buf if type(buf) is bytes else bytes(buf)
+        else:
+            h = self._head(None)
+            if self.held is not None:
+                self._out(h, self.held)
+                self.held = None
+                h = b""
+            self._out(h, buf)
+
+    def end(self):
+        # The handler returned: queue what is pending and the end of the body.
+        # True if there is something to drain.
+        if self.hdr is not None:
+            held = self.held
+            h = self._head(len(held) if held is not None else None if self.nobody else 0)
+            if held is not None:
+                self.held = None
+                self._out(h, held)
             else:
                 self.w.write(h)
+                self.sent = True
         elif self.chunked:
-            if len(buf) <= 1024:
-                buf = b"%x\r\n" % len(buf) + buf
-            else:
-                self.w.write(b"%x\r\n" % len(buf))
-        if self.chunked:
-            buf += b"\r\n"
-        self.sent = True
-        self.w.write(buf)
+            self.w.write(b"0\r\n\r\n")
+        else:
+            return False
+        return True
 
     @_co
     def drain(self):
-        # A client that stops reading is cut off after rto.
-        t = self.deadline is None
-        if t:
-            self.timeout(self.rto)
-        yield from self.w.drain()
-        if t:
-            self.deadline = None
+        # Waits until the socket took what was written; a client that stops reading
+        # is cut off after rto. MicroPython's stream may have sent it all already.
+        if getattr(self.w, "out_buf", 1):
+            t = self.deadline is None
+            if t:
+                self.timeout(self.rto)
+            yield from self.w.drain()
+            if t:
+                self.deadline = None
 
     @_co
     def awrite(self, buf, off=0, sz=-1):
@@ -243,22 +293,6 @@ class Connection:
     @_co
     def awritestr(self, s):
         self.write(s)
-        yield from self.drain()
-
-    @_co
-    def end(self):
-        # The handler returned: send what is pending and end the body.
-        h = self.hdr
-        if h is not None:
-            self.hdr = None
-            if self.chunked:
-                h += b"0\r\n\r\n"
-            self.sent = True
-            self.w.write(h)
-        elif self.chunked:
-            self.w.write(b"0\r\n\r\n")
-        else:
-            return
         yield from self.drain()
 
     @_co

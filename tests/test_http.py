@@ -15,13 +15,17 @@ def test_keep_alive_serves_several_requests_on_one_connection(full_app):
     c.close()
 
 
-def test_unknown_length_is_chunked_and_known_length_is_not(full_app):
+def test_framing_of_piecemeal_one_piece_and_known_length_responses(full_app):
     c = Conn(full_app.port)
-    c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /json HTTP/1.1\r\nHost: x\r\n\r\n")
-    r1, r2 = c.response(), c.response()
+    c.send(b"GET /squares HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"
+           b"GET /json HTTP/1.1\r\nHost: x\r\n\r\n")
+    several, one, known = c.response(), c.response(), c.response()
     c.close()
-    assert r1.headers["transfer-encoding"] == "chunked"
-    assert "content-length" in r2.headers and "transfer-encoding" not in r2.headers
+    # written in several pieces without a length: chunked
+    assert several.headers["transfer-encoding"] == "chunked" and several.body == b"1\n4\n9\n16\n25\n"
+    # written in one piece: the framework knows its length when the handler returns
+    assert one.headers["content-length"] == "11" and "transfer-encoding" not in one.headers
+    assert "content-length" in known.headers and "transfer-encoding" not in known.headers
 
 
 def test_pipelined_requests_answered_in_order(full_app):
@@ -56,10 +60,13 @@ def test_http10_keep_alive_when_length_known(full_app):
         c.send(b"GET /json HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
         r = c.response()
         assert r.headers["connection"] == "keep-alive"
-    # an unknown length ends with the connection
+    # a one-piece response: its length is known when the handler returns
     c.send(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    assert c.response().headers["connection"] == "keep-alive"
+    # an unknown length (several pieces) ends with the connection: no chunking for HTTP/1.0
+    c.send(b"GET /squares HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
     r = c.response()
-    assert r.headers["connection"] == "close" and r.body == b"Hello world"
+    assert r.headers["connection"] == "close" and r.body == b"1\n4\n9\n16\n25\n"
     assert c.closed()
     c.close()
 

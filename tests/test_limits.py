@@ -141,11 +141,16 @@ def test_handler_exception_is_500_and_server_continues(full_app):
     assert "ValueError: boom" in full_app.output()
 
 
-def test_exception_after_headers_cuts_response_only(full_app):
+def test_exception_after_body_bytes_left_cuts_the_response(full_app):
     out = raw(full_app.port, b"GET /partial-boom HTTP/1.1\r\nHost: x\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 200 OK")
-    assert b"partial" in out and not out.endswith(b"0\r\n\r\n")  # not a complete chunked body
+    assert b"partial " in out and not out.endswith(b"0\r\n\r\n")  # not a complete chunked body
     assert request(full_app.port, path="/").status == 200
+
+
+def test_exception_while_first_piece_is_held_is_a_clean_500(full_app):
+    r = request(full_app.port, path="/late-boom")
+    assert r.status == 500 and b"held" not in r.body
 
 
 def test_memory_error_fails_only_that_request(full_app):

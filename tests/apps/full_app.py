@@ -85,8 +85,15 @@ def hog(req, resp):
 
 def partial_boom(req, resp):
     yield from picoweb.start_response(resp, "text/plain")
-    yield from resp.awrite("partial")
+    yield from resp.awrite("partial ")
+    yield from resp.awrite("response")
     raise ValueError("after the headers")
+
+
+def late_boom(req, resp):
+    yield from picoweb.start_response(resp, "text/plain")
+    yield from resp.awrite("held, not yet sent")
+    raise ValueError("after one piece")
 
 
 ROUTES = [
@@ -103,6 +110,7 @@ ROUTES = [
     ("/boom", boom),
     ("/hog", hog),
     ("/partial-boom", partial_boom),
+    ("/late-boom", late_boom),
 ]
 
 import webpkg

@@ -1,0 +1,37 @@
+# picoweb: the commands users type. The work is done by scripts/ (Python); this file only calls it.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+MPY     := $(VENV)/bin/micropython
+APP     ?= examples/hello.py
+HTTP_PORT ?= 8081
+HEAP    ?= 64K
+
+.PHONY: help setup test run bench clean
+
+help:
+	@echo "make setup   create $(VENV) with everything the tests and tools need"
+	@echo "make run     serve $(APP) on the MicroPython unix port (http://127.0.0.1:$(HTTP_PORT)/)"
+	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
+	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+# The example runs from compiled .mpy files, as it would on a board.
+run: setup
+	$(PY) scripts/mpy.py build/unix/lib picoweb
+	cd build/unix/lib && MICROPYPATH=.:.frozen exec ../../../$(MPY) -X heapsize=$(HEAP) ../../../$(APP) $(HTTP_PORT)
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf build

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""make bench: picoweb against a bare asyncio server (the limit) and microdot, side by side
+in one run, under the same runtime. Throughput with wrk (keep-alive and Connection: close),
+and the smallest MicroPython heap (-X heapsize) at which each answers 400 requests at
+concurrency 4 (ab) without a failure. Results: bench/results/latest.{json,md}.
+
+Options: --quick (fewer, shorter rounds), --no-cpython, --no-heap.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+BUILD = os.path.join(ROOT, "build", "bench")
+BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import mpy  # noqa: E402
+
+APPS = {
+    "bare": os.path.join(BENCH, "bare_server.py"),
+    "picoweb": os.path.join(BENCH, "apps", "picoweb_hello.py"),
+    "microdot": os.path.join(BENCH, "apps", "microdot_hello.py"),
+}
+
+
+def need(tool, pkg):
+    if not shutil.which(tool):
+        sys.exit("%s not found: install Debian's %s (apt-get install %s)" % (tool, pkg, pkg))
+
+
+def prepare():
+    # build/bench/py: the sources; build/bench/mpy: the same compiled with mpy-cross.
+    md_src = os.path.join(os.path.dirname(os.path.dirname(mpy.__file__)), "")
+    import importlib.util
+
+    spec = importlib.util.find_spec("microdot")
+    if spec is None:
+        sys.exit("microdot not installed: run `make setup`")
+    md_dir = os.path.dirname(spec.origin)
+    py = os.path.join(BUILD, "py")
+    shutil.rmtree(BUILD, ignore_errors=True)
+    os.makedirs(os.path.join(py, "microdot"))
+    shutil.copytree(os.path.join(ROOT, "picoweb"), os.path.join(py, "picoweb"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for f in ("__init__.py", "microdot.py", "helpers.py"):
+        shutil.copy(os.path.join(md_dir, f), os.path.join(py, "microdot", f))
+    mpy.compile_all(os.path.join(BUILD, "mpy"), [os.path.join(py, "picoweb"), os.path.join(py, "microdot")])
+    return py, os.path.join(BUILD, "mpy")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Proc:
+    def __init__(self, runtime, app, libdir, heap=None):
+        self.port = free_port()
+        env = dict(os.environ)
+        if runtime == "micropython":
+            cmd = [os.path.join(BIN, "micropython")] + (["-X", "heapsize=%dK" % heap] if heap else [])
+            env["MICROPYPATH"] = libdir + ":.frozen"
+        else:
+            cmd = [sys.executable]
+            env["PYTHONPATH"] = libdir
+        self.p = subprocess.Popen(cmd + [APPS[app], str(self.port)], env=env, cwd=libdir,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.ok = self._wait()
+
+    def _wait(self, limit=10.0):
+        end = time.time() + limit
+        while time.time() < end:
+            if self.p.poll() is not None:
+                return False
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGINT)  # MicroPython ignores SIGTERM
+            try:
+                self.p.wait(2)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+
+def wrk(port, seconds, close):
+    cmd = ["wrk", "-t1", "-c4", "-d%ds" % seconds, "--timeout", "2s"]
+    if close:
+        cmd += ["-H", "Connection: close"]
+    out = subprocess.run(cmd + ["http://127.0.0.1:%d/" % port], capture_output=True, text=True,
+                         timeout=seconds + 30).stdout
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    bad = int(errs.group(1)) if errs else 0
+    if sock and not close:
+        bad += sum(int(x) for x in sock.groups())
+    return float(m.group(1)) if m else 0.0, bad
+
+
+def throughput(runtime, libdir, rounds, seconds):
+    # Interleaved rounds on servers that stay up; the median per server and mode.
+    res = {}
+    procs = {a: Proc(runtime, a, libdir, heap=1024) for a in APPS}
+    try:
+        for a, p in procs.items():
+            if not p.ok:
+                sys.exit("%s did not start under %s:\n%s" % (a, runtime, p.p.stderr.read().decode()))
+            wrk(p.port, 1, False)  # warm-up
+        for mode in ("keep-alive", "close"):
+            runs = {a: [] for a in APPS}
+            bad = {a: 0 for a in APPS}
+            for _ in range(rounds):
+                for a, p in procs.items():
+                    rps, b = wrk(p.port, seconds, mode == "close")
+                    runs[a].append(rps)
+                    bad[a] += b
+            for a in APPS:
+                res[(a, mode)] = {"rps": statistics.median(runs[a]), "runs": runs[a], "errors": bad[a]}
+    finally:
+        for p in procs.values():
+            p.stop()
+    return res
+
+
+def ab_ok(port):
+    out = subprocess.run(["ab", "-q", "-s", "5", "-n", "400", "-c", "4", "http://127.0.0.1:%d/" % port],
+                         capture_output=True, text=True, timeout=120).stdout
+    done = re.search(r"Complete requests:\s+(\d+)", out)
+    failed = re.search(r"Failed requests:\s+(\d+)", out)
+    non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
+    return bool(done and int(done.group(1)) == 400 and failed and int(failed.group(1)) == 0 and not non2xx)
+
+
+def works(app, libdir, heap):
+    p = Proc("micropython", app, libdir, heap)
+    try:
+        return p.ok and ab_ok(p.port) and p.alive()
+    finally:
+        p.stop()
+
+
+def smallest_heap(app, libdir, lo=4, hi=512):
+    # Binary search in KiB, then confirmed twice at the answer (fragmentation is not monotonic).
+    if not works(app, libdir, hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if works(app, libdir, mid):
+            hi = mid
+        else:
+            lo = mid
+    while not (works(app, libdir, hi) and works(app, libdir, hi)):
+        hi += 1
+    return hi
+
+
+def main():
+    quick = "--quick" in sys.argv
+    need("wrk", "wrk")
+    need("ab", "apache2-utils")
+    py, mpyd = prepare()
+    rounds, seconds = (1, 1) if quick else (3, 3)
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": os.uname().machine, "throughput": {}, "heap_kib": {}}
+    runtimes = ["micropython"] + ([] if "--no-cpython" in sys.argv else ["cpython"])
+    for rt in runtimes:
+        print("throughput under %s: wrk -t1 -c4, %d rounds of %d s ..." % (rt, rounds, seconds), flush=True)
+        t = throughput(rt, mpyd if rt == "micropython" else py, rounds, seconds)
+        results["throughput"][rt] = {"%s/%s" % k: v for k, v in t.items()}
+    if "--no-heap" not in sys.argv:
+        for app in APPS:
+            for kind, d in (("py", py), ("mpy", mpyd)):
+                if app == "bare" and kind == "mpy":
+                    continue
+                print("smallest heap: %s from .%s ..." % (app, kind), flush=True)
+                results["heap_kib"]["%s/%s" % (app, kind)] = smallest_heap(app, d)
+    core = sum(os.path.getsize(os.path.join(mpyd, "picoweb", f)) for f in ("__init__.mpy", "conn.mpy"))
+    results["core_mpy_bytes"] = core
+    md = report(results)
+    print(md)
+    os.makedirs(os.path.join(BENCH, "results"), exist_ok=True)
+    with open(os.path.join(BENCH, "results", "latest.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    with open(os.path.join(BENCH, "results", "latest.md"), "w") as f:
+        f.write(md)
+
+
+def report(r):
+    out = ["# picoweb benchmark, %s (%s)" % (r["date"], r["machine"]), ""]
+    for rt, t in r["throughput"].items():
+        out += ["## Throughput under %s (requests/s, median; wrk -t1 -c4)" % rt, "",
+                "| mode | bare asyncio | picoweb | microdot | picoweb/bare | picoweb/microdot |",
+                "|---|---|---|---|---|---|"]
+        for mode in ("keep-alive", "close"):
+            b, p, m = (t["%s/%s" % (a, mode)]["rps"] for a in ("bare", "picoweb", "microdot"))
+            errs = sum(t["%s/%s" % (a, mode)]["errors"] for a in APPS)
+            out.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%s" % (
+                mode, b, p, m, p / b if b else 0, p / m if m else 0, " errors: %d" % errs if errs else ""))
+        out.append("")
+    if r["heap_kib"]:
+        out += ["## Smallest heap for 400 requests at concurrency 4 (MicroPython unix x64, KiB)", "",
+                "| server | from .py | from .mpy |", "|---|---|---|"]
+        for a in APPS:
+            out.append("| %s | %s | %s |" % (a, r["heap_kib"].get(a + "/py"), r["heap_kib"].get(a + "/mpy", "-")))
+        out.append("")
+    out.append("picoweb core (__init__.mpy + conn.mpy): %d bytes" % r["core_mpy_bytes"])
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    main()
