@@ -22,35 +22,23 @@ class HTTPError(Exception):
     pass
 
 
-# Reason phrases, looked up by "\n<code> " (one string costs less heap than a dict).
-_REASONS = (
-    "\n100 Continue\n101 Switching Protocols\n200 OK\n201 Created\n202 Accepted"
-    "\n204 No Content\n206 Partial Content\n301 Moved Permanently\n302 Found"
-    "\n303 See Other\n304 Not Modified\n307 Temporary Redirect\n308 Permanent Redirect"
-    "\n400 Bad Request\n401 Unauthorized\n403 Forbidden\n404 Not Found"
-    "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout\n409 Conflict"
-    "\n411 Length Required\n413 Content Too Large\n414 URI Too Long"
-    "\n415 Unsupported Media Type\n422 Unprocessable Content\n429 Too Many Requests"
-    "\n431 Request Header Fields Too Large\n500 Internal Server Error"
-    "\n501 Not Implemented\n503 Service Unavailable\n505 HTTP Version Not Supported\n"
-)
-
-
 def status_line(status):
     # "404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given.
     s = str(status)
+    if s == "200":
+        return "200 OK"
     if " " in s:
         return s
-    i = _REASONS.find("\n" + s + " ")
-    if i < 0:
-        return s + " Unknown"
-    return _REASONS[i + 1 : _REASONS.find("\n", i + 1)]
+    from .status import reason  # the table costs heap only once a non-200 status is sent
+
+    return s + " " + reason(s)
 
 
 class Connection:
     # Response state, reset by begin() for each request.
     status = None
-    hdr = None  # header block not yet sent (str, without its framing headers)
+    hdr = None  # header block not yet sent (bytes, without its framing headers)
+    _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
     held = None  # the first body piece, waiting with the headers
     length = None  # body length given to start(); -1: the handler's headers frame it
     chunked = False
@@ -176,6 +164,16 @@ class Connection:
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
         # Prepare the status line and headers; they are sent with the body.
         self.status = status
+        self.length = length
+        self.held = None
+        self.chunked = False
+        if not headers:
+            # The same plain head as last time on this connection: reuse its bytes.
+            if status is self._cs and content_type is self._cc:
+                self.hdr = self._ch
+                return
+            self._cs = status
+            self._cc = content_type
         h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
         if headers:
             if isinstance(headers, (str, bytes)):
@@ -186,11 +184,10 @@ class Connection:
                 for k in headers:
                     h += "%s: %s\r\n" % (k, headers[k])
             if length is None and "content-length:" in h.lower():
-                length = -1  # the handler frames the body itself
-        self.hdr = h
-        self.length = length
-        self.held = None
-        self.chunked = False
+                self.length = -1  # the handler frames the body itself
+            self.hdr = h.encode()
+        else:
+            self.hdr = self._ch = h.encode()
 
     def _head(self, n):
         # The header block, finished with the framing of a body of n bytes (None: unknown).
@@ -200,19 +197,19 @@ class Connection:
             n = self.length
         if n is not None:
             if n >= 0:
-                h += "Content-Length: %d\r\n" % n
+                h += b"Content-Length: %d\r\n" % n
         elif self.nobody:
             pass  # HEAD: no body follows, so no framing is needed
         elif self.keep and not self.http10:
             self.chunked = True
-            h += "Transfer-Encoding: chunked\r\n"
+            h += b"Transfer-Encoding: chunked\r\n"
         else:
             self.keep = False  # the end of the connection ends the body
         if not self.keep:
-            h += "Connection: close\r\n"
-        elif self.http10:
-            h += "Connection: keep-alive\r\n"  # an HTTP/1.0 client asked for it
-        return (h + "\r\n").encode()
+            return h + b"Connection: close\r\n\r\n"
+        if self.http10:
+            return h + b"Connection: keep-alive\r\n\r\n"  # an HTTP/1.0 client asked for it
+        return h + b"\r\n"
 
     def _out(self, h, b):
         # Hand header bytes h and body piece b, framed, to the socket; small ones in one write.
@@ -310,3 +307,21 @@ class Connection:
 
     def get_extra_info(self, name):
         return self.w.get_extra_info(name)
+
+
+# Whole responses, used by the framework and by apps.
+
+
+@_co
+def send(writer, body, status="200", content_type="text/html; charset=utf-8", headers=None):
+    # A whole response whose length is known: the connection can be kept alive.
+    if type(body) is str:
+        body = body.encode()
+    writer.start(status, content_type, headers, len(body))
+    writer.write(body)
+    yield from writer.drain()
+
+
+@_co
+def http_error(writer, status, headers=None):
+    yield from send(writer, status_line(status) + "\r\n", status, "text/plain", headers)

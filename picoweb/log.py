@@ -1,5 +1,17 @@
-# The smallest logger picoweb needs, used where no `logging` module is installed.
+# Logging for app.run(debug=...): the `logging` module where there is one (CPython,
+# micropython-lib), else the small Logger below. Imported only when debug >= 0.
 import sys
+
+
+def get_logger(debug):
+    try:
+        import logging
+    except ImportError:
+        return Logger(debug)
+    log = logging.getLogger("picoweb")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.DEBUG if debug > 0 else logging.INFO)
+    return log
 
 
 class Logger:

@@ -1,0 +1,37 @@
+# The request object handlers get: req.method, req.path, req.qs, req.headers,
+# req.reader (the connection), req.url_match, req.params, and helpers to read the body.
+from .conn import _co
+
+
+class HTTPRequest:
+    qs = ""
+    url_match = None
+    params = None
+    headers = None
+    form = None
+
+    def parse_qs(self):
+        from .utils import parse_qs
+
+        self.form = parse_qs(self.qs)
+        return self.form
+
+    @_co
+    def read_body(self):
+        # The whole body (at most the app's max_body, enforced before the handler ran).
+        return (yield from self.reader.read())
+
+    @_co
+    def read_form_data(self):
+        from .utils import parse_qs
+
+        self.form = parse_qs((yield from self.read_body()).decode())
+        return self.form
+
+    @_co
+    def read_json(self):
+        try:
+            import json
+        except ImportError:
+            import ujson as json
+        return json.loads((yield from self.read_body()))
