@@ -24,6 +24,7 @@ BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import mpy  # noqa: E402
 
+CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
 APPS = {
     "bare": os.path.join(BENCH, "bare_server.py"),
     "picoweb": os.path.join(BENCH, "apps", "picoweb_hello.py"),
@@ -194,8 +195,7 @@ def main():
                     continue
                 print("smallest heap: %s from .%s ..." % (app, kind), flush=True)
                 results["heap_kib"]["%s/%s" % (app, kind)] = smallest_heap(app, d)
-    core = sum(os.path.getsize(os.path.join(mpyd, "picoweb", f)) for f in ("__init__.mpy", "conn.mpy"))
-    results["core_mpy_bytes"] = core
+    results["core_mpy_bytes"] = {f: os.path.getsize(os.path.join(mpyd, "picoweb", f + ".mpy")) for f in CORE}
     md = report(results)
     print(md)
     os.makedirs(os.path.join(BENCH, "results"), exist_ok=True)
@@ -223,7 +223,9 @@ def report(r):
         for a in APPS:
             out.append("| %s | %s | %s |" % (a, r["heap_kib"].get(a + "/py"), r["heap_kib"].get(a + "/mpy", "-")))
         out.append("")
-    out.append("picoweb core (__init__.mpy + conn.mpy): %d bytes" % r["core_mpy_bytes"])
+    sizes = r["core_mpy_bytes"]
+    out.append("picoweb core, the modules every app loads: %d bytes of .mpy (%s)" % (
+        sum(sizes.values()), ", ".join("%s %d" % kv for kv in sizes.items())))
     return "\n".join(out) + "\n"
 
 

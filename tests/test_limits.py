@@ -159,6 +159,19 @@ def test_memory_error_fails_only_that_request(full_app):
     assert request(full_app.port, path="/").body == b"Hello world"
 
 
+def test_heap_exhausted_by_a_handler_fails_only_that_request(full_app):
+    if full_app.runtime != "micropython":
+        pytest.skip("fills the heap: only on MicroPython, whose heap is bounded (-X heapsize)")
+    heap = lambda: json.loads(request(full_app.port, path="/heap").body)["alloc"]  # noqa: E731
+    before = heap()
+    for _ in range(3):
+        r = request(full_app.port, path="/exhaust")
+        assert r.status == 500
+        assert request(full_app.port, path="/").body == b"Hello world"
+    assert abs(heap() - before) < 2048
+    assert "MemoryError" in full_app.output()
+
+
 def test_vanishing_clients_cost_nothing(full_app):
     def heap():
         return json.loads(request(full_app.port, path="/heap").body)["alloc"]

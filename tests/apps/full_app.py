@@ -83,6 +83,14 @@ def hog(req, resp):
     yield from resp.awrite(x)
 
 
+def exhaust(req, resp):
+    # fills the whole heap for real (MicroPython only: CPython would take the machine's memory)
+    hoard = []
+    while True:
+        hoard.append(bytearray(256))
+    yield
+
+
 def partial_boom(req, resp):
     yield from picoweb.start_response(resp, "text/plain")
     yield from resp.awrite("partial ")
@@ -109,6 +117,7 @@ ROUTES = [
     (re.compile("^/user/(.+)"), user),
     ("/boom", boom),
     ("/hog", hog),
+    ("/exhaust", exhaust),
     ("/partial-boom", partial_boom),
     ("/late-boom", late_boom),
 ]
