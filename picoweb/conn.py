@@ -287,10 +287,7 @@ class Connection:
         self.write(buf)
         yield from self.drain()
 
-    @_co
-    def awritestr(self, s):
-        self.write(s)
-        yield from self.drain()
+    awritestr = awrite  # write() takes str as well as bytes
 
     @_co
     def aclose(self):
@@ -300,10 +297,6 @@ class Connection:
             yield from self.w.wait_closed()
         except OSError:
             pass
-
-    def close(self):
-        self.keep = False
-        self.w.close()
 
     def get_extra_info(self, name):
         return self.w.get_extra_info(name)
