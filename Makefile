@@ -6,13 +6,14 @@ APP     ?= examples/hello.py
 HTTP_PORT ?= 8081
 HEAP    ?= 64K
 
-.PHONY: help setup test run bench clean
+.PHONY: help setup test run bench templates clean
 
 help:
 	@echo "make setup   create $(VENV) with everything the tests and tools need"
 	@echo "make run     serve $(APP) on the MicroPython unix port (http://127.0.0.1:$(HTTP_PORT)/)"
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
+	@echo "make templates TEMPLATES=dir   compile an app's templates to .py and .mpy"
 
 setup: $(VENV)/.installed
 
@@ -32,6 +33,10 @@ run: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+TEMPLATES ?= examples/templates
+templates: setup
+	$(PY) scripts/templates.py $(TEMPLATES)
 
 clean:
 	rm -rf build

@@ -62,6 +62,7 @@ class WebApp(Server):
     idle_timeout = 5000  # ms a kept-alive connection may take for its next request's head
     bufsize = 512  # bytes asked of the socket per read
     headers_mode = "parse"
+    template_escape = True  # False: {{ }} output unescaped, exactly as utemplate gives it
     debug = 0
     log = None
 
@@ -115,6 +116,7 @@ class WebApp(Server):
 
         yield from serve_static(self, req, resp)
 
+    @_co
     def sendfile(self, writer, fname, content_type=None, headers=None):
         from .static import sendfile
 
@@ -124,13 +126,26 @@ class WebApp(Server):
         if self.template_loader is None:
             from .template import loader_for
 
-            self.template_loader = loader_for(self.pkg)
+            self.template_loader = loader_for(self.pkg, self.template_escape)
         return self.template_loader.load(name)
 
+    @_co
     def render_template(self, writer, tmpl_name, args=()):
-        # Streams the template's pieces as they are generated, never joined.
+        # Streams the template's pieces as they are generated, gathered into sends of
+        # about 512 bytes: the whole page is never held.
+        part = []
+        n = 0
         for s in self._load_template(tmpl_name)(*args):
-            yield from writer.awritestr(s)
+            part.append(s)
+            n += len(s)
+            if n >= 512:
+                writer.write("".join(part))
+                part = []
+                n = 0
+                yield from writer.drain()
+        if part:
+            writer.write("".join(part))
+            yield from writer.drain()
 
     def render_str(self, tmpl_name, args=()):
         return "".join(self._load_template(tmpl_name)(*args))

@@ -196,6 +196,23 @@ def takeover(req, resp):
     return False
 
 
+@app.route("/tpl")
+def tpl(req, resp):
+    yield from picoweb.start_response(resp)
+    yield from app.render_template(resp, "index.tpl", ("Fish & Chips", ["cod", "<haddock>"]))
+
+
+@app.route("/tpl-str")
+async def tpl_str(req, resp):
+    await picoweb.send(resp, app.render_str("index.tpl", ("S", ["x"])))
+
+
+@app.route("/table/<int:n>")
+def table(req, resp):
+    yield from picoweb.start_response(resp)
+    yield from app.render_template(resp, "table.tpl", (req.params["n"],))
+
+
 @app.route("/heap")
 def heap(req, resp):
     import gc

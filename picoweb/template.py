@@ -1,0 +1,112 @@
+# Templates at run time: three loaders, as utemplate has, and the escaping helper that
+# compiled templates import. The compiler (template_compiler.py) is imported only to
+# compile, so precompiled templates cost none of its heap.
+#
+# A template templates/name.tpl compiles to the module templates/name_tpl.py whose
+# render(*args) is a generator of strings, the shape utemplate produces.
+import sys
+
+_loaders = {}  # module prefix -> loader, for {% include {{ name }} %}
+
+
+def escape(s):
+    # HTML-escapes str(s) for {{ expr }}.
+    s = str(s)
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        if a in s:
+            s = s.replace(a, b)
+    return s
+
+
+def include(modname, name):
+    # The render() of template `name`, a sibling of the compiled module `modname`.
+    prefix = modname.rpartition(".")[0]
+    prefix = prefix + "." if prefix else ""
+    loader = _loaders.get(prefix)
+    if loader:
+        return loader.load(name)
+    return _import(prefix + _modname(name))
+
+
+def _modname(name):
+    return name.replace(".", "_").replace("/", ".")
+
+
+def _import(mod):
+    return __import__(mod, None, None, ("render",)).render
+
+
+def _compile(src_path, out_path, escape):
+    from .template_compiler import compile_template, _open
+
+    code = compile_template(src_path, escape)
+    with _open(out_path, "w") as f:
+        f.write(code)
+    return code
+
+
+class CompiledLoader:
+    # Imports precompiled modules (.py or .mpy, or frozen); never compiles.
+    def __init__(self, pkg, dir="templates", escape=True):
+        self.pkg = pkg
+        self.dir = dir
+        self.escape = escape
+        p = dir.replace("/", ".") + "." if dir not in (".", "") else ""
+        self.prefix = pkg + "." + p if pkg and pkg != "__main__" else p
+        _loaders[self.prefix] = self
+
+    def load(self, name):
+        return _import(self.prefix + _modname(name))
+
+    def path(self, name):
+        # Folder of the templates: the app package's, or the current directory's.
+        base = "."
+        if self.pkg and self.pkg != "__main__":
+            from .static import app_dir
+
+            base = app_dir(self)
+        return base + "/" + self.dir + "/" + name
+
+
+class SourceLoader(CompiledLoader):
+    # Imports the compiled module; compiles the template beside its source first if
+    # there is none (as utemplate.source does).
+    def load(self, name):
+        try:
+            return CompiledLoader.load(self, name)
+        except ImportError as e:
+            src = self.path(name)
+            try:
+                open(src).close()
+            except OSError:
+                raise e
+        _compile(src, self.path(name.replace(".", "_") + ".py"), self.escape)
+        return CompiledLoader.load(self, name)
+
+
+class RecompileLoader(CompiledLoader):
+    # Compiles a template again whenever its source (or an include) changed: for development.
+    def __init__(self, pkg, dir="templates", escape=True):
+        CompiledLoader.__init__(self, pkg, dir, escape)
+        self.cache = {}  # name -> (source mtime, render)
+
+    def load(self, name):
+        import os
+
+        src = self.path(name)
+        t = max(os.stat(self.path(f))[8] for f in os.listdir(self.path("")[:-1]) if f.endswith(".tpl"))
+        hit = self.cache.get(name)
+        if hit and hit[0] == t:
+            return hit[1]
+        code = _compile(src, self.path(name.replace(".", "_") + ".py"), self.escape)
+        ns = {"__name__": self.prefix + _modname(name)}
+        exec(compile(code, src, "exec"), ns)
+        self.cache[name] = (t, ns["render"])
+        return ns["render"]
+
+
+def loader_for(pkg, escape=True):
+    # The default: recompiling on CPython (development), compiling on first use elsewhere.
+    if sys.implementation.name == "cpython":
+        return RecompileLoader(pkg, "templates", escape)
+    return SourceLoader(pkg, "templates", escape)

@@ -1,0 +1,2 @@
+{% args which, r %}
+[{% include {{ which }} r %}]

@@ -1,0 +1,2 @@
+{% args r %}
+<tr>{% for c in r %}<td>{{ c }}</td>{% endfor %}</tr>
