@@ -4,7 +4,7 @@ in one run, under the same runtime. Throughput with wrk (keep-alive and Connecti
 and the smallest MicroPython heap (-X heapsize) at which each answers 400 requests at
 concurrency 4 (ab) without a failure. Results: bench/results/latest.{json,md}.
 
-Options: --quick (fewer, shorter rounds), --no-cpython, --no-heap.
+Options: --quick (fewer, shorter rounds), --no-cpython, --no-heap, --no-templates.
 """
 import json
 import os
@@ -131,6 +131,39 @@ def smallest_heap(app, libdir, lo=4, hi=512):
     return hi
 
 
+def template_figures(mpyd):
+    # Heap figures of templates under MicroPython, each case in a fresh process.
+    import tempfile
+
+    import templates as tplbuild
+
+    tmp = tempfile.mkdtemp()
+    pkg = os.path.join(tmp, "benchtpl")
+    os.makedirs(os.path.join(pkg, "templates"))
+    open(os.path.join(pkg, "__init__.py"), "w").close()
+    shutil.copy(os.path.join(ROOT, "tests", "apps", "webpkg", "templates", "table.tpl"), os.path.join(pkg, "templates"))
+
+    def run(case, arg, fresh_sources=False):
+        if fresh_sources:  # the source loader must compile: only the .tpl is there
+            for f in os.listdir(os.path.join(pkg, "templates")):
+                if not f.endswith(".tpl"):
+                    os.unlink(os.path.join(pkg, "templates", f))
+        else:
+            tplbuild.build(os.path.join(pkg, "templates"))
+        env = dict(os.environ, MICROPYPATH="%s:%s:.frozen" % (tmp, mpyd))
+        out = subprocess.run([os.path.join(BIN, "micropython"), "-X", "heapsize=256K",
+                              os.path.join(BENCH, "template_heap.py"), mpyd, case, arg],
+                             env=env, capture_output=True, text=True, timeout=300)
+        if out.returncode:
+            sys.exit("template benchmark failed:\n" + out.stdout + out.stderr)
+        return int(out.stdout.split()[-1])
+
+    res = {"table_peak_bytes": {n: run("table", str(n)) for n in (10, 100, 1000)},
+           "first_render_bytes": {"compiled": run("loader", "compiled"), "source": run("loader", "source", True)}}
+    shutil.rmtree(tmp)
+    return res
+
+
 def main():
     quick = "--quick" in sys.argv
     need("wrk", "wrk")
@@ -150,6 +183,9 @@ def main():
                     continue
                 print("smallest heap: %s from .%s ..." % (app, kind), flush=True)
                 results["heap_kib"]["%s/%s" % (app, kind)] = smallest_heap(app, d)
+    if "--no-templates" not in sys.argv:
+        print("templates: heap while rendering, per loader ...", flush=True)
+        results["templates"] = template_figures(mpyd)
     results["core_mpy_bytes"] = {f: os.path.getsize(os.path.join(mpyd, "picoweb", f + ".mpy")) for f in CORE}
     md = report(results)
     print(md)
@@ -177,6 +213,14 @@ def report(r):
                 "| server | from .py | from .mpy |", "|---|---|---|"]
         for a in APPS:
             out.append("| %s | %s | %s |" % (a, r["heap_kib"].get(a + "/py"), r["heap_kib"].get(a + "/mpy", "-")))
+        out.append("")
+    if r.get("templates"):
+        t = r["templates"]
+        out += ["## Templates (MicroPython unix x64, bytes of live heap)", "",
+                "| table rows | peak heap while streaming |", "|---|---|"]
+        out += ["| %s | %s |" % kv for kv in t["table_peak_bytes"].items()]
+        out += ["", "| loader | heap of the first render (10 rows) |", "|---|---|"]
+        out += ["| %s | %s |" % kv for kv in t["first_render_bytes"].items()]
         out.append("")
     sizes = r["core_mpy_bytes"]
     out.append("picoweb core, the modules every app loads: %d bytes of .mpy (%s)" % (
