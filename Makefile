@@ -6,7 +6,11 @@ APP     ?= examples/hello.py
 HTTP_PORT ?= 8081
 HEAP    ?= 64K
 
-.PHONY: help setup test run bench templates clean
+BOARD   ?= unix
+PORT    ?=
+export DRY_RUN MICROPY_DIR
+
+.PHONY: help setup test run bench templates mpy romfs firmware flash deploy clean
 
 help:
 	@echo "make setup   create $(VENV) with everything the tests and tools need"
@@ -14,6 +18,11 @@ help:
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
 	@echo "make templates TEMPLATES=dir   compile an app's templates to .py and .mpy"
+	@echo "make mpy BOARD=esp32 [APP=...]        picoweb + app + templates as .mpy in firmware/BOARD/lib"
+	@echo "make romfs BOARD=esp8266 [APP=...]    the same as a ROMFS image, firmware/BOARD/romfs.img"
+	@echo "make firmware BOARD=esp32 MICROPY_DIR=...   MicroPython with picoweb and the app frozen in"
+	@echo "make flash BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]    erase and write the firmware"
+	@echo "make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]   copy the build to a running board"
 
 setup: $(VENV)/.installed
 
@@ -38,5 +47,11 @@ TEMPLATES ?= examples/templates
 templates: setup
 	$(PY) scripts/templates.py $(TEMPLATES)
 
+mpy romfs firmware: setup
+	$(PY) scripts/build.py $@ $(BOARD) $(APP)
+
+flash deploy: setup
+	$(PY) scripts/device.py $@ $(BOARD) $(PORT)
+
 clean:
-	rm -rf build
+	rm -rf build firmware/*/

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Build what goes on a board, under firmware/<board>/.
+
+usage: build.py mpy BOARD [APP]       picoweb, the app and its templates as .mpy in lib/
+       build.py romfs BOARD [APP]     the same as a ROMFS image, romfs.img (lib/ inside)
+       build.py firmware BOARD [APP]  MicroPython with all of it frozen: firmware.bin
+                                      (needs MICROPY_DIR and the port's toolchain)
+
+APP is a .py file (it becomes main.py) or a folder holding main.py, more modules,
+templates/ and static/. Default: examples/hello.py.
+"""
+import os
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import boards  # noqa: E402
+import mpy  # noqa: E402
+import templates as tplbuild  # noqa: E402
+from toolrun import ToolError, main_guard, run  # noqa: E402
+
+ROOT = boards.ROOT
+DEFAULT_APP = os.path.join(ROOT, "examples", "hello.py")
+
+
+def out_dir(board):
+    # firmware/<board>/ (PICOWEB_FIRMWARE_DIR moves firmware/, as the tests do)
+    return os.path.join(os.environ.get("PICOWEB_FIRMWARE_DIR") or os.path.join(ROOT, "firmware"), board["name"])
+
+
+def stage(board, app):
+    # firmware/<board>/stage/: the app's sources as the board gets them (templates compiled
+    # to .py), main.py, boot.py and static/. Both the .mpy build and the frozen build use it.
+    app = os.path.abspath(app or DEFAULT_APP)
+    if not os.path.exists(app):
+        raise ToolError("no app at %s" % app)
+    st = os.path.join(out_dir(board), "stage")
+    shutil.rmtree(st, ignore_errors=True)
+    os.makedirs(st)
+    if os.path.isfile(app):
+        shutil.copy(app, os.path.join(st, "main.py"))
+    else:
+        if not os.path.isfile(os.path.join(app, "main.py")):
+            raise ToolError("%s has no main.py" % app)
+        for f in sorted(os.listdir(app)):
+            if f.endswith(".py"):
+                shutil.copy(os.path.join(app, f), st)
+        if os.path.isdir(os.path.join(app, "static")):
+            shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
+        if os.path.isdir(os.path.join(app, "templates")):
+            t = os.path.join(st, "templates")
+            tplbuild.build(os.path.join(app, "templates"), t, mpy=False)
+            open(os.path.join(t, "__init__.py"), "w").close()
+    if board["port"] != "unix" and not os.path.exists(os.path.join(st, "boot.py")):
+        shutil.copy(os.path.join(boards.BOARDS, "boot.py"), st)
+    return st
+
+
+def mpy_args(board):
+    # For the board's architecture (native code) and the mpy version its firmware loads.
+    args = ["-march=" + board["mpy_arch"]]
+    if board["mpy_version"] != "6.3":  # an older firmware: an archived compiler
+        args = ["-b", board["mpy_version"]] + args
+    return args
+
+
+def build_mpy(board, app=None):
+    # firmware/<board>/lib/: picoweb, the app's modules and templates, compiled; main.py,
+    # boot.py and static/ beside lib/.
+    st = stage(board, app)
+    out = out_dir(board)
+    lib = os.path.join(out, "lib")
+    shutil.rmtree(lib, ignore_errors=True)
+    print("compiling for %s (%s, mpy %s) into %s" % (board["name"], board["mpy_arch"], board["mpy_version"], lib))
+    srcs = [os.path.join(ROOT, "picoweb")]
+    srcs += [os.path.join(st, f) for f in sorted(os.listdir(st)) if f.endswith(".py") and f not in ("main.py", "boot.py")]
+    if os.path.isdir(os.path.join(st, "templates")):
+        srcs.append(os.path.join(st, "templates"))
+    mpy.compile_all(lib, srcs, mpy_args(board))
+    for f in ("main.py", "boot.py"):
+        if os.path.exists(os.path.join(st, f)):
+            shutil.copy(os.path.join(st, f), out)
+    if os.path.isdir(os.path.join(st, "static")):
+        shutil.rmtree(os.path.join(out, "static"), ignore_errors=True)
+        shutil.copytree(os.path.join(st, "static"), os.path.join(out, "static"))
+    return lib
+
+
+def build_romfs(board, app=None):
+    # firmware/<board>/romfs.img holding lib/: mounted at /rom, /rom/lib is on sys.path.
+    build_mpy(board, app)
+    out = out_dir(board)
+    src = os.path.join(out, "romfs")
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(os.path.join(out, "lib"), os.path.join(src, "lib"))
+    img = os.path.join(out, "romfs.img")
+    run([os.path.join(os.path.dirname(sys.executable), "mpremote"), "romfs", "--no-mpy", "-o", img, "build", src])
+    return img
+
+
+# The toolchain each port's build needs, and where the image lands.
+TOOLCHAINS = {
+    "esp32": ("idf.py", "ESP-IDF (export.sh of an ESP-IDF install puts idf.py on PATH)"),
+    "esp8266": ("xtensa-lx106-elf-gcc", "the ESP8266 toolchain (esp-open-sdk, or MicroPython's esp8266 docker image)"),
+    "unix": ("cc", "a C compiler (Debian: build-essential, libffi-dev, pkg-config)"),
+}
+
+
+def firmware_image(board, mp):
+    port = os.path.join(mp, "ports", board["port"])
+    if board["port"] == "unix":
+        return os.path.join(port, "build-" + board["board"], "micropython")
+    return os.path.join(port, "build-" + board["board"] + ("-" + board["variant"] if board.get("variant") else ""),
+                        "firmware.bin")
+
+
+def build_firmware(board, app=None, micropy_dir=None, dry=False):
+    # A real firmware build of the port with picoweb and the app frozen in.
+    mp = micropy_dir or os.environ.get("MICROPY_DIR")
+    if not mp or not os.path.isdir(os.path.join(mp, "ports", board["port"])):
+        raise ToolError("a MicroPython source tree is needed: git clone the micropython repository (or pycopy's) "
+                        "and give MICROPY_DIR=path/to/it (got %r)" % mp)
+    tool, what = TOOLCHAINS[board["port"]]
+    if not shutil.which(tool):
+        raise ToolError("%s not found: the %s port needs %s" % (tool, board["port"], what))
+    st = stage(board, app)
+    cmd = ["make", "-C", os.path.join(mp, "ports", board["port"]), "-j2",
+           "FROZEN_MANIFEST=" + os.path.join(board["dir"], "manifest.py")]
+    if board["port"] == "unix":
+        cmd.append("VARIANT=" + board["board"])
+    else:
+        cmd.append("BOARD=" + board["board"])
+        if board.get("variant"):
+            cmd.append("BOARD_VARIANT=" + board["variant"])
+    env = dict(os.environ, PICOWEB_APP_STAGE=st)
+    if board["port"] == "unix":
+        run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)
+    else:
+        run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)
+        run(["make", "-C", os.path.join(mp, "ports", board["port"]), "submodules",
+             "BOARD=" + board["board"]], dry)
+    run(cmd, dry, env=env)
+    img = firmware_image(board, mp)
+    dest = os.path.join(out_dir(board), "firmware.bin" if board["port"] != "unix" else "micropython")
+    print("copy %s -> %s" % (img, dest))
+    if not dry:
+        shutil.copy(img, dest)
+    return dest
+
+
+def main(argv):
+    if len(argv) < 2 or argv[0] not in ("mpy", "romfs", "firmware"):
+        sys.exit(__doc__)
+    board = boards.load(argv[1])
+    app = argv[2] if len(argv) > 2 and argv[2] else None
+    if argv[0] == "mpy":
+        build_mpy(board, app)
+    elif argv[0] == "romfs":
+        print("wrote", build_romfs(board, app))
+    else:
+        build_firmware(board, app, dry=os.environ.get("DRY_RUN") == "1")
+
+
+if __name__ == "__main__":
+    main_guard(main)

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Put a build on a board over its serial port.
+
+usage: device.py flash BOARD PORT    erase, then write firmware/<board>/firmware.bin with
+                                     esptool at the board's offset; then the ROMFS image,
+                                     if one was built, with `mpremote romfs deploy`
+       device.py deploy BOARD PORT   no firmware build: mpremote copies lib/ (picoweb, the
+                                     app, templates), main.py, boot.py, static/ and the local
+                                     wifi.json to the board (unchanged files are skipped),
+                                     then resets it
+
+DRY_RUN=1 prints the exact commands without running them.
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import boards  # noqa: E402
+from build import out_dir  # noqa: E402
+from toolrun import ToolError, main_guard, run  # noqa: E402
+
+BIN = os.path.dirname(sys.executable)
+
+
+def tool(name):
+    p = os.path.join(BIN, name)
+    return p if os.path.exists(p) else name
+
+
+def check_port(port, dry):
+    if not port:
+        raise ToolError("give the board's serial port: PORT=/dev/ttyUSB0 (or /dev/ttyACM0, COM3 ...)")
+    if not dry and port.startswith("/dev/") and not os.path.exists(port):
+        raise ToolError("serial port %s does not exist: is the board plugged in? (ls /dev/tty*)" % port)
+
+
+def flash_commands(board, port):
+    if board["port"] == "unix":
+        raise ToolError("the unix board has no flash: `make run BOARD=unix` starts it")
+    out = out_dir(board)
+    img = os.path.join(out, "firmware.bin")
+    if not os.path.exists(img):
+        raise ToolError("no firmware image at %s: run `make firmware BOARD=%s MICROPY_DIR=...`, or put MicroPython's "
+                        "released image for %s%s there" % (os.path.relpath(img, boards.ROOT), board["name"],
+                                                           board["board"], "-" + board["variant"] if board.get("variant") else ""))
+    base = [tool("esptool"), "--chip", board["chip"], "--port", port, "--baud", str(board["baud"])]
+    cmds = [base + ["erase-flash"], base + ["write-flash", "-z"] + board.get("flash_args", []) + [board["flash_offset"], img]]
+    romfs = os.path.join(out, "romfs")
+    if board.get("romfs") and os.path.isdir(romfs):
+        cmds.append([tool("mpremote"), "connect", port, "romfs", "--no-mpy", "deploy", romfs])
+    return cmds
+
+
+def deploy_command(board, port):
+    out = out_dir(board)
+    lib = os.path.join(out, "lib")
+    if not os.path.isdir(lib):
+        raise ToolError("nothing built for %s: run `make mpy BOARD=%s` first" % (board["name"], board["name"]))
+    cmd = [tool("mpremote"), "connect", port, "fs", "cp", "-r", lib, ":"]
+    for f in ("main.py", "boot.py"):
+        if os.path.exists(os.path.join(out, f)):
+            cmd += ["+", "fs", "cp", os.path.join(out, f), ":" + f]
+    if os.path.isdir(os.path.join(out, "static")):
+        cmd += ["+", "fs", "cp", "-r", os.path.join(out, "static"), ":"]
+    wifi = os.path.join(boards.ROOT, "wifi.json")
+    if board["port"] != "unix" and os.path.exists(wifi):
+        cmd += ["+", "fs", "cp", wifi, ":wifi.json"]  # from the local, git-ignored file only
+    cmd += ["+", "soft-reset" if board["port"] == "unix" else "reset"]
+    return cmd
+
+
+def main(argv):
+    if len(argv) < 2 or argv[0] not in ("flash", "deploy"):
+        sys.exit(__doc__)
+    dry = os.environ.get("DRY_RUN") == "1"
+    board = boards.load(argv[1])
+    port = argv[2] if len(argv) > 2 else ""
+    check_port(port, dry)
+    if argv[0] == "flash":
+        for c in flash_commands(board, port):
+            run(c, dry)
+    else:
+        run(deploy_command(board, port), dry)
+
+
+if __name__ == "__main__":
+    main_guard(main)

@@ -1,0 +1,34 @@
+"""Running the tools: every command is printed before it runs; with dry=True only printed."""
+import shlex
+import subprocess
+import sys
+
+
+class ToolError(Exception):
+    pass
+
+
+def show(cmd):
+    print("$ " + " ".join(shlex.quote(str(c)) for c in cmd), flush=True)
+
+
+def run(cmd, dry=False, **kw):
+    show(cmd)
+    if dry:
+        return None
+    try:
+        return subprocess.run([str(c) for c in cmd], check=True, **kw)
+    except FileNotFoundError:
+        raise ToolError("%s not found: run `make setup`, or install it" % cmd[0])
+    except subprocess.CalledProcessError as e:
+        raise ToolError("%s failed (exit %d)" % (cmd[0], e.returncode))
+
+
+def main_guard(fn):
+    # Runs a script's main; tool and board errors end it with one clear line.
+    from boards import BoardError
+
+    try:
+        fn(sys.argv[1:])
+    except (BoardError, ToolError) as e:
+        sys.exit("error: %s" % e)

@@ -1,0 +1,167 @@
+# The distribution: board files, manifests, per-board .mpy builds, the ROMFS image run by
+# the MicroPython unix port, and the exact esptool / mpremote commands (DRY_RUN).
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, Server
+from httpclient import request
+from manifest_standin import Manifest
+
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import boards  # noqa: E402
+import build  # noqa: E402
+
+BOARDS = ["esp8266", "esp32", "esp32s3", "esp32c3", "unix"]
+ARCH_CODES = {"x64": 2, "xtensa": 9, "xtensawin": 10, "rv32imc": 11}
+
+
+@pytest.fixture
+def fwdir(tmp_path, monkeypatch):
+    monkeypatch.setenv("PICOWEB_FIRMWARE_DIR", str(tmp_path / "firmware"))
+    return tmp_path / "firmware"
+
+
+def script(*args, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable] + list(args), capture_output=True, text=True, env=e, cwd=ROOT, timeout=120)
+
+
+def test_every_board_is_defined():
+    assert boards.names() == sorted(BOARDS)
+    offsets = {"esp32": "0x1000", "esp32s3": "0x0", "esp32c3": "0x0", "esp8266": "0x0"}
+    for name in BOARDS:
+        b = boards.load(name)
+        assert b["mpy_arch"] in ARCH_CODES and b["mpy_version"] == "6.3" and b["heap_free"] > 0
+        if name in offsets:
+            assert b["flash_offset"] == offsets[name] and b["chip"] == name and b["baud"]
+    assert boards.load("esp32")["board"] == "ESP32_GENERIC"
+    assert boards.load("esp8266")["romfs"] and not boards.load("esp32")["romfs"]
+
+
+def test_unknown_board_lists_the_known_ones():
+    p = script("scripts/build.py", "mpy", "esp31")
+    assert p.returncode != 0
+    assert "unknown board 'esp31'; known boards: esp32, esp32c3, esp32s3, esp8266, unix" in p.stderr
+
+
+@pytest.mark.parametrize("name", BOARDS)
+def test_board_manifest_evaluates_and_names_existing_files(name, fwdir):
+    st = build.stage(boards.load(name), os.path.join(ROOT, "tests", "apps", "full_app.py"))
+    os.environ["PICOWEB_APP_STAGE"] = st
+    try:
+        m = Manifest().run(os.path.join(ROOT, "boards", name, "manifest.py"))
+    finally:
+        del os.environ["PICOWEB_APP_STAGE"]
+    assert all(os.path.isfile(f) for f in m.files)
+    names = {os.path.relpath(f, ROOT) for f in m.files}
+    assert "picoweb/__init__.py" in names and "picoweb/server.py" in names
+    assert m.external == ["$(PORT_DIR)/%s/manifest.py" % ("variants" if name == "unix" else "boards")]
+
+
+def test_manifest_freezes_the_staged_app_and_its_templates(fwdir, tmp_path):
+    app = tmp_path / "app"
+    (app / "templates").mkdir(parents=True)
+    (app / "main.py").write_text("import views\n")
+    (app / "views.py").write_text("X = 1\n")
+    (app / "templates" / "page.tpl").write_text("{% args x %}<p>{{ x }}</p>\n")
+    st = build.stage(boards.load("esp32"), str(app))
+    os.environ["PICOWEB_APP_STAGE"] = st
+    try:
+        files = {os.path.relpath(f, st) for f in Manifest().run(os.path.join(ROOT, "manifest.py")).files if f.startswith(st)}
+    finally:
+        del os.environ["PICOWEB_APP_STAGE"]
+    assert files == {"views.py", "templates/page_tpl.py", "templates/__init__.py"}  # main.py stays on the filesystem
+
+
+@pytest.mark.parametrize("name", BOARDS)
+def test_mpy_headers_match_the_board(name, fwdir):
+    b = boards.load(name)
+    lib = build.build_mpy(b, os.path.join(ROOT, "examples", "hello.py"))
+    mpys = [os.path.join(d, f) for d, _, fs in os.walk(lib) for f in fs]
+    assert any(p.endswith("picoweb/__init__.mpy") for p in mpys)
+    major, minor = (int(x) for x in b["mpy_version"].split("."))
+    for p in mpys:
+        with open(p, "rb") as f:
+            h = f.read(4)
+        assert h[0:1] == b"M" and h[1] == major, (p, h)
+        assert h[2] >> 2 in (0, ARCH_CODES[b["mpy_arch"]]), (p, h)  # bytecode only: no arch recorded
+    assert os.path.isfile(fwdir / name / "main.py")
+    assert os.path.isfile(fwdir / name / "boot.py") == (name != "unix")
+
+
+def test_romfs_image_mounted_and_served_by_the_unix_port(fwdir):
+    img = build.build_romfs(boards.load("unix"), os.path.join(ROOT, "examples", "hello.py"))
+    with open(img, "rb") as f:
+        assert f.read(4)[:3] == b"\xd2\xcd\x31"  # ROMFS magic
+    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "romfs_board.py"),
+                 args=(img, str(fwdir / "unix" / "main.py")), heap="64K", path=())
+    try:
+        r = request(srv.port, path="/")
+        assert (r.status, r.body) == (200, b"Hello world")
+        assert "picoweb from /rom/lib/picoweb/__init__.mpy" in srv.output()
+    finally:
+        srv.stop()
+
+
+def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):
+    (fwdir / "esp32").mkdir(parents=True)
+    (fwdir / "esp32" / "firmware.bin").write_bytes(b"\xe9" + bytes(100))
+    p = script("scripts/device.py", "flash", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
+    assert p.returncode == 0, p.stderr
+    img = str(fwdir / "esp32" / "firmware.bin")
+    esptool = os.path.join(os.path.dirname(sys.executable), "esptool")
+    assert p.stdout.splitlines() == [
+        "$ %s --chip esp32 --port /dev/ttyUSB0 --baud 460800 erase-flash" % esptool,
+        "$ %s --chip esp32 --port /dev/ttyUSB0 --baud 460800 write-flash -z 0x1000 %s" % (esptool, img),
+    ]
+
+
+def test_flash_esp8266_writes_romfs_with_mpremote(fwdir):
+    build.build_romfs(boards.load("esp8266"), os.path.join(ROOT, "examples", "hello.py"))
+    (fwdir / "esp8266" / "firmware.bin").write_bytes(bytes(100))
+    p = script("scripts/device.py", "flash", "esp8266", "/dev/ttyUSB1", env={"DRY_RUN": "1"})
+    lines = p.stdout.splitlines()
+    assert "write-flash -z --flash-size detect 0x0 " in lines[1]
+    assert lines[2].endswith("mpremote connect /dev/ttyUSB1 romfs --no-mpy deploy %s" % (fwdir / "esp8266" / "romfs"))
+
+
+def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
+    build.build_mpy(boards.load("esp32"), os.path.join(ROOT, "examples", "hello.py"))
+    p = script("scripts/device.py", "deploy", "esp32", "/dev/ttyACM0", env={"DRY_RUN": "1"})
+    assert p.returncode == 0, p.stderr
+    out = fwdir / "esp32"
+    mpremote = os.path.join(os.path.dirname(sys.executable), "mpremote")
+    wifi = " + fs cp %s/wifi.json :wifi.json" % ROOT if os.path.exists(os.path.join(ROOT, "wifi.json")) else ""
+    assert p.stdout.strip() == ("$ %s connect /dev/ttyACM0 fs cp -r %s/lib : + fs cp %s/main.py :main.py"
+                                " + fs cp %s/boot.py :boot.py%s + reset" % (mpremote, out, out, out, wifi))
+
+
+@pytest.mark.parametrize("args,env,message", [
+    (["flash", "esp32", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "no firmware image at"),
+    (["flash", "esp32", ""], {"DRY_RUN": "1"}, "give the board's serial port"),
+    (["deploy", "esp32", "/dev/ttyNOPE7"], {}, "serial port /dev/ttyNOPE7 does not exist"),
+    (["deploy", "esp32c3", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "nothing built for esp32c3"),
+    (["flash", "unix", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "the unix board has no flash"),
+])
+def test_device_errors_are_clear(fwdir, args, env, message):
+    p = script("scripts/device.py", *args, env=env)
+    assert p.returncode != 0 and message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_firmware_build_without_tree_or_toolchain_says_what_to_install(fwdir, tmp_path):
+    p = script("scripts/build.py", "firmware", "esp32", env={"MICROPY_DIR": ""})
+    assert "a MicroPython source tree is needed" in p.stderr
+    (tmp_path / "mp" / "ports" / "esp8266").mkdir(parents=True)
+    p = script("scripts/build.py", "firmware", "esp8266", env={"MICROPY_DIR": str(tmp_path / "mp"), "PATH": "/usr/bin:/bin"})
+    assert "xtensa-lx106-elf-gcc not found: the esp8266 port needs the ESP8266 toolchain" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_board_file_is_json_with_a_note(fwdir):
+    for name in BOARDS:
+        with open(os.path.join(ROOT, "boards", name, "board.json")) as f:
+            assert json.load(f)["note"]
