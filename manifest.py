@@ -6,7 +6,8 @@ import os
 
 package("picoweb")
 
-# The app staged by `make mpy` / `make firmware`: its modules, and templates/*_tpl.py.
+# The app staged by `make mpy` / `make firmware`: its modules, templates/*_tpl.py, and the
+# micropython-lib modules listed in its require.txt.
 _app = os.environ.get("PICOWEB_APP_STAGE")
 if _app:
     for _f in sorted(os.listdir(_app)):
@@ -14,3 +15,8 @@ if _app:
             module(_f, base_path=_app)
     if os.path.isdir(os.path.join(_app, "templates")):
         package("templates", base_path=_app)
+    # micropython-lib modules the app needs, one name per line of its require.txt
+    if os.path.isfile(os.path.join(_app, "require.txt")):
+        with open(os.path.join(_app, "require.txt")) as _f:
+            for _name in _f.read().split():
+                require(_name)

@@ -7,7 +7,8 @@ usage: build.py mpy BOARD [APP]       picoweb, the app and its templates as .mpy
                                       (needs MICROPY_DIR and the port's toolchain)
 
 APP is a .py file (it becomes main.py) or a folder holding main.py, more modules,
-templates/ and static/. Default: examples/hello.py.
+templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
+Default: examples/hello.py.
 """
 import os
 import shutil
@@ -45,7 +46,7 @@ def stage(board, app):
         if not os.path.isfile(os.path.join(app, "main.py")):
             raise ToolError("%s has no main.py" % app)
         for f in sorted(os.listdir(app)):
-            if f.endswith(".py"):
+            if f.endswith(".py") or f == "require.txt":
                 shutil.copy(os.path.join(app, f), st)
         if os.path.isdir(os.path.join(app, "static")):
             shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
@@ -79,7 +80,7 @@ def build_mpy(board, app=None):
     if os.path.isdir(os.path.join(st, "templates")):
         srcs.append(os.path.join(st, "templates"))
     mpy.compile_all(lib, srcs, mpy_args(board))
-    for f in ("main.py", "boot.py"):
+    for f in ("main.py", "boot.py", "require.txt"):
         if os.path.exists(os.path.join(st, f)):
             shutil.copy(os.path.join(st, f), out)
     if os.path.isdir(os.path.join(st, "static")):

@@ -64,6 +64,11 @@ def deploy_command(board, port):
             cmd += ["+", "fs", "cp", os.path.join(out, f), ":" + f]
     if os.path.isdir(os.path.join(out, "static")):
         cmd += ["+", "fs", "cp", "-r", os.path.join(out, "static"), ":"]
+    req = os.path.join(out, "require.txt")
+    if os.path.exists(req):
+        with open(req) as f:
+            for name in f.read().split():
+                cmd += ["+", "mip", "install", name]  # micropython-lib modules the app needs
     wifi = os.path.join(boards.ROOT, "wifi.json")
     if board["port"] != "unix" and os.path.exists(wifi):
         cmd += ["+", "fs", "cp", wifi, ":wifi.json"]  # from the local, git-ignored file only

@@ -68,13 +68,19 @@ def test_manifest_freezes_the_staged_app_and_its_templates(fwdir, tmp_path):
     (app / "main.py").write_text("import views\n")
     (app / "views.py").write_text("X = 1\n")
     (app / "templates" / "page.tpl").write_text("{% args x %}<p>{{ x }}</p>\n")
+    (app / "require.txt").write_text("logging\n")
     st = build.stage(boards.load("esp32"), str(app))
     os.environ["PICOWEB_APP_STAGE"] = st
     try:
-        files = {os.path.relpath(f, st) for f in Manifest().run(os.path.join(ROOT, "manifest.py")).files if f.startswith(st)}
+        m = Manifest().run(os.path.join(ROOT, "manifest.py"))
     finally:
         del os.environ["PICOWEB_APP_STAGE"]
+    files = {os.path.relpath(f, st) for f in m.files if f.startswith(st)}
     assert files == {"views.py", "templates/page_tpl.py", "templates/__init__.py"}  # main.py stays on the filesystem
+    assert m.external == ["require:logging"]
+    build.build_mpy(boards.load("esp32"), str(app))
+    p = script("scripts/device.py", "deploy", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
+    assert " + mip install logging + " in p.stdout
 
 
 @pytest.mark.parametrize("name", BOARDS)
