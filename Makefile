@@ -2,9 +2,8 @@
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 MPY     := $(VENV)/bin/micropython
-APP     ?= examples/hello.py
+APP     ?=
 HTTP_PORT ?= 8081
-HEAP    ?= 64K
 
 BOARD   ?= unix
 PORT    ?=
@@ -14,7 +13,7 @@ export DRY_RUN MICROPY_DIR
 
 help:
 	@echo "make setup   create $(VENV) with everything the tests and tools need"
-	@echo "make run     serve $(APP) on the MicroPython unix port (http://127.0.0.1:$(HTTP_PORT)/)"
+	@echo "make run     the virtual board (MicroPython unix port) serving APP (default examples/hello.py)"
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
 	@echo "make templates TEMPLATES=dir   compile an app's templates to .py and .mpy"
@@ -35,10 +34,12 @@ $(VENV)/.installed: requirements-dev.txt
 test: setup
 	$(VENV)/bin/pytest -q
 
-# The example runs from compiled .mpy files, as it would on a board.
+# The virtual board: APP built and deployed to a MicroPython unix process with the heap of
+# the board LIKE (x1.6 for 64 bits), through mpremote on its pty, as a real board gets it.
+LIKE    ?= esp32
 run: setup
-	$(PY) scripts/mpy.py build/unix/lib picoweb
-	cd build/unix/lib && MICROPYPATH=.:.frozen exec ../../../$(MPY) -X heapsize=$(HEAP) ../../../$(APP) $(HTTP_PORT)
+	@[ "$(BOARD)" = unix ] || { echo "make run is for BOARD=unix (the virtual board); a real board: make deploy"; exit 2; }
+	$(PY) scripts/vboard.py run --like $(LIKE) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
 
 bench: setup
 	$(PY) bench/run.py

@@ -58,12 +58,12 @@ def deploy_command(board, port):
     lib = os.path.join(out, "lib")
     if not os.path.isdir(lib):
         raise ToolError("nothing built for %s: run `make mpy BOARD=%s` first" % (board["name"], board["name"]))
-    cmd = [tool("mpremote"), "connect", port, "fs", "cp", "-r", lib, ":"]
+    cmd = [tool("mpremote"), "connect", port, "fs", "cp", "-r", lib, ":."]  # into ./lib
     for f in ("main.py", "boot.py"):
         if os.path.exists(os.path.join(out, f)):
             cmd += ["+", "fs", "cp", os.path.join(out, f), ":" + f]
     if os.path.isdir(os.path.join(out, "static")):
-        cmd += ["+", "fs", "cp", "-r", os.path.join(out, "static"), ":"]
+        cmd += ["+", "fs", "cp", "-r", os.path.join(out, "static"), ":."]
     req = os.path.join(out, "require.txt")
     if os.path.exists(req):
         with open(req) as f:
@@ -72,7 +72,7 @@ def deploy_command(board, port):
     wifi = os.path.join(boards.ROOT, "wifi.json")
     if board["port"] != "unix" and os.path.exists(wifi):
         cmd += ["+", "fs", "cp", wifi, ":wifi.json"]  # from the local, git-ignored file only
-    cmd += ["+", "soft-reset" if board["port"] == "unix" else "reset"]
+    cmd += ["+", "reset"]  # the virtual board (unix) resets as a board does
     return cmd
 
 

@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""The virtual board (BOARD=unix): a MicroPython unix port process with a real board's heap,
+its own folder as the board's flash, the ROMFS image mounted at /rom, boot.py and main.py
+run at start, and MicroPython's REPL on a serial-like pty. A soft reset restarts the
+interpreter, as on a board, so `mpremote connect <pty>` works unmodified.
+
+usage: vboard.py run [--like BOARD] [--http-port N] [--app APP] [--netem "delay 5ms loss 0.1%"]
+       (make run BOARD=unix): builds APP, starts the board, deploys the build to it with
+       mpremote over its pty, and serves until Ctrl-C. Another terminal can run
+       `make deploy BOARD=unix PORT=firmware/unix/tty`.
+"""
+import fcntl
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import termios
+import threading
+import time
+import tty
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import boards  # noqa: E402
+from serverproc import micropython  # noqa: E402
+
+FIRMWARE = os.path.join(boards.BOARDS, "unix", "firmware")
+HARD_RESET = 99  # exit code of machine.reset() on the virtual board
+BIT64 = 1.6  # the unix port's objects are about 1.6 times their size on a 32-bit board
+
+
+def heap_like(name):
+    # -X heapsize for the virtual board standing for board `name`: its free heap x 1.6.
+    return int(boards.load(name)["heap_free"] * BIT64) // 1024 * 1024
+
+
+def _raw_with_isig(fd):
+    # Raw, no echo, but Ctrl-C still raises SIGINT (KeyboardInterrupt) while code runs;
+    # MicroPython's REPL switches ISIG off itself while it reads a line.
+    tty.setraw(fd)
+    a = termios.tcgetattr(fd)
+    a[3] |= termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, a)
+
+
+class VirtualBoard:
+    def __init__(self, flash, heap, romfs=None, http_port=None, netns=None, log=None):
+        self.flash = os.path.abspath(flash)
+        self.heap = heap
+        self.romfs = romfs
+        self.http_port = http_port
+        self.netns = netns
+        self.log = log  # a file getting a copy of everything the board prints
+        self.proc = None
+        self.raw = False  # the client put the REPL in raw mode (Ctrl-A)
+        self.boots = 0
+        self._stop = threading.Event()
+
+    # ---- the serial port the host sees ----
+
+    def start(self):
+        os.makedirs(self.flash, exist_ok=True)
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)  # bytes pass unchanged, as over a USB serial port
+        os.set_blocking(self.master, False)  # nobody listening: output is dropped, as by a UART
+        self.port = os.ttyname(self.slave)
+        self._spawn("normal")
+        self.thread = threading.Thread(target=self._relay, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self._stop.set()
+        self._kill()
+        self.thread.join(5)
+        for fd in (self.master, self.slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    # ---- the MicroPython process ----
+
+    def _spawn(self, mode):
+        self.mp_master, mp_slave = os.openpty()
+        _raw_with_isig(mp_slave)
+        env = dict(os.environ)
+        env.pop("MICROPYPATH", None)
+        if self.romfs:
+            env["VBOARD_ROMFS"] = os.path.abspath(self.romfs)
+        if self.http_port:
+            env["VBOARD_HTTP_PORT"] = str(self.http_port)
+        cmd = [micropython(), "-X", "heapsize=%d" % self.heap, "-i", os.path.join(FIRMWARE, "vboard_main.py"), mode]
+        if self.netns:
+            cmd = ["ip", "netns", "exec", self.netns] + cmd
+
+        def controlling_tty():
+            os.setsid()
+            fcntl.ioctl(mp_slave, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen(cmd, cwd=self.flash, env=env, stdin=mp_slave, stdout=mp_slave, stderr=mp_slave,
+                                     preexec_fn=controlling_tty, close_fds=True)
+        os.close(mp_slave)
+        os.set_blocking(self.mp_master, False)
+        self.boots += 1
+        self.filter = mode == "raw"  # after a raw-REPL soft reset: back to the raw REPL, quietly
+
+    def _kill(self):
+        p = self.proc
+        if p and p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # MicroPython ignores SIGTERM
+            except ProcessLookupError:
+                pass
+            p.wait()
+        try:
+            os.close(self.mp_master)
+        except OSError:
+            pass
+
+    def _to_host(self, data):
+        if self.log:
+            self.log.write(data)
+            self.log.flush()
+        try:
+            os.write(self.master, data)
+        except BlockingIOError:
+            pass  # the host is not reading
+
+    def _relay(self):
+        # Host <-> MicroPython, byte for byte; a process that ends is a reset of the board.
+        pending = b""
+        while not self._stop.is_set():
+            try:
+                r, _, _ = select.select([self.master, self.mp_master], [], [], 0.2)
+            except (OSError, ValueError):
+                return
+            if self.master in r:
+                try:
+                    data = os.read(self.master, 4096)
+                except OSError:
+                    data = b""
+                if data:
+                    if b"\x01" in data:
+                        self.raw = True
+                    if b"\x02" in data:
+                        self.raw = False
+                    try:
+                        os.write(self.mp_master, data)
+                    except OSError:
+                        pass  # the board is not reading its input: dropped, as by a UART
+            if self.mp_master in r:
+                try:
+                    data = os.read(self.mp_master, 4096)
+                except BlockingIOError:
+                    continue
+                except OSError:  # EIO: the interpreter's side of its pty is closed
+                    data = b""
+                if data:
+                    if self.filter:
+                        # Show boot.py's output, drop the friendly banner, and go back to the raw REPL.
+                        pending += data
+                        i = pending.find(b">>> ")
+                        if i >= 0:
+                            j = pending.find(b"MicroPython ")
+                            self._to_host(pending[: j if 0 <= j < i else i])
+                            pending = b""
+                            self.filter = False
+                            os.write(self.mp_master, b"\x01")
+                    else:
+                        self._to_host(data)
+                    continue
+                # EOF: the interpreter ended: Ctrl-D (soft reset) or machine.reset()
+                code = self.proc.wait()
+                if self._stop.is_set():
+                    return
+                self._kill()
+                if code == HARD_RESET:
+                    self.raw = False
+                    self._to_host(b"\r\nvirtual board: hard reset\r\n")
+                else:
+                    self._to_host(b"MPY: soft reboot\r\n")
+                self._spawn("raw" if self.raw else "normal")
+
+
+class NetNS:
+    # A network namespace of our own with netem on its loopback, to resemble a Wi-Fi link:
+    # the board and the load generator both run inside it and talk over 127.0.0.1.
+    def __init__(self, netem):
+        self.name = "picoweb-vb-%d" % os.getpid()
+        self.netem = netem
+
+    def __enter__(self):
+        for cmd in (["ip", "netns", "add", self.name], ["ip", "-n", self.name, "link", "set", "lo", "up"],
+                    ["ip", "netns", "exec", self.name, "tc", "qdisc", "add", "dev", "lo", "root", "netem"] + self.netem.split()):
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            if p.returncode:
+                self.__exit__()
+                raise RuntimeError("%s failed: %s (netem needs root, iproute2 and the sch_netem module)"
+                                   % (" ".join(cmd), p.stderr.strip()))
+        return self
+
+    def __exit__(self, *a):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+
+def flash_dir():
+    return os.path.join(os.environ.get("PICOWEB_FIRMWARE_DIR") or os.path.join(boards.ROOT, "firmware"), "unix", "flash")
+
+
+def main(argv):
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="vboard.py")
+    ap.add_argument("command", choices=["run"])
+    ap.add_argument("--like", default="esp32", help="the real board whose free heap it gets (x1.6)")
+    ap.add_argument("--http-port", type=int, default=8081)
+    ap.add_argument("--app", default=None)
+    ap.add_argument("--netem", default=None)
+    ap.add_argument("--no-deploy", action="store_true")
+    a = ap.parse_args(argv)
+    import build
+    import device
+    from toolrun import run
+
+    board = boards.load("unix")
+    if not a.no_deploy:
+        build.build_romfs(board, a.app)
+    out = build.out_dir(board)
+    ns = NetNS(a.netem).__enter__() if a.netem else None
+    vb = VirtualBoard(flash_dir(), heap_like(a.like), os.path.join(out, "romfs.img") if not a.no_deploy else None,
+                      a.http_port, ns and ns.name)
+    link = os.path.join(out, "tty")
+
+    def stop(*_):
+        vb.stop()
+        if os.path.islink(link):
+            os.unlink(link)
+        if ns:
+            ns.__exit__()
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    vb.start()
+    if os.path.islink(link):
+        os.unlink(link)
+    os.symlink(vb.port, link)
+    print("virtual board like %s: heap %d KiB, flash %s, serial port %s (also %s)" % (
+        a.like, vb.heap // 1024, os.path.relpath(vb.flash, boards.ROOT), vb.port, os.path.relpath(link, boards.ROOT)), flush=True)
+    if not a.no_deploy:
+        # the path a real board takes: mpremote over the serial port, then a reset
+        run(device.deploy_command(board, vb.port)[:-1] + ["reset"])
+    where = " (in network namespace %s, netem %s)" % (ns.name, a.netem) if ns else ""
+    print("serving on http://127.0.0.1:%d/%s; Ctrl-C stops the board" % (a.http_port, where), flush=True)
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    from toolrun import main_guard
+
+    main_guard(main)
