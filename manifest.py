@@ -13,8 +13,9 @@ if _app:
     for _f in sorted(os.listdir(_app)):
         if _f.endswith(".py") and _f not in ("main.py", "boot.py"):
             module(_f, base_path=_app)
-    if os.path.isdir(os.path.join(_app, "templates")):
-        package("templates", base_path=_app)
+    for _d in sorted(os.listdir(_app)):  # its packages, templates/ among them
+        if os.path.isfile(os.path.join(_app, _d, "__init__.py")):
+            package(_d, base_path=_app)
     # micropython-lib modules the app needs, one name per line of its require.txt
     if os.path.isfile(os.path.join(_app, "require.txt")):
         with open(os.path.join(_app, "require.txt")) as _f:

@@ -8,6 +8,7 @@ except ImportError:
     import uasyncio as asyncio
 
 RESP = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 11\r\n\r\nHello world"
+RESP10 = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\nHello world"
 
 
 async def handle(reader, writer):
@@ -25,12 +26,13 @@ async def handle(reader, writer):
                 continue
             head = buf[:i].lower()
             # HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only if asked to.
-            if b"http/1.1" in head[: head.find(b"\r\n")]:
-                close = b"connection: close" in head
-            else:
+            http10 = b"http/1.1" not in head[: head.find(b"\r\n")]
+            if http10:  # HTTP/1.0 keeps the connection only if asked, and must be told
                 close = b"connection: keep-alive" not in head
+            else:
+                close = b"connection: close" in head
             buf = buf[i + 4 :]
-            writer.write(RESP)
+            writer.write(RESP10 if http10 and not close else RESP)
             await writer.drain()
             if close:
                 break

@@ -54,7 +54,7 @@ def sendstream(writer, f):
 
 class WebApp(Server):
     # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
-    max_conns = 8  # further connections get 503
+    max_conns = 8  # further ones wait for a slot (as many again, up to header_timeout), then 503
     max_line = 512  # request line (414 beyond) and each header line (431 beyond)
     max_headers = 24  # 431 beyond
     max_body = 4096  # bytes; a larger Content-Length gets 413 (a route may set max_body=)

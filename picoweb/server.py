@@ -7,13 +7,17 @@ try:
 except ImportError:
     import uasyncio as asyncio  # Pycopy
 
-from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms, ticks_diff
+from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms, ticks_add, ticks_diff
 from .request import HTTPRequest
 
 _NOEXTRA = {}  # shared, never written: the extra of routes given without one
 
 
 class Server:
+    served = 0  # requests answered, and the ones whose handler raised (for picoweb.stats)
+    errors = 0
+    _waiting = 0  # connections waiting for a slot (over max_conns)
+    _freed = None  # set when a slot frees
     async def _watchdog(self):
         # Cancels connections past their deadline: one timer for all, none per request.
         while True:
@@ -31,7 +35,7 @@ class Server:
         c.rto = self.header_timeout
         taken = False
         try:
-            if len(self._conns) >= self.max_conns:
+            if len(self._conns) >= self.max_conns and not await self._slot():
                 c.begin(False, False, False)
                 await http_error(c, "503", "Retry-After: 1\r\n")
             else:
@@ -45,6 +49,8 @@ class Server:
                     taken = await self._serve_conn(c) is False  # a handler took it over
                 finally:
                     self._conns.remove(c)
+                    if self._waiting:
+                        self._freed.set()
         except asyncio.CancelledError:
             pass  # the watchdog cut it off
         except Exception as e:
@@ -55,6 +61,30 @@ class Server:
                 await c.aclose()
             except Exception:
                 pass
+
+    async def _slot(self):
+        # Over max_conns, a connection waits for a free slot (holding only its socket) for at
+        # most header_timeout, with at most max_conns waiting; else it gets 503.
+        if self._waiting >= self.max_conns:
+            return False
+        if self._freed is None:
+            self._freed = asyncio.Event()
+        self._waiting += 1
+        try:
+            end = ticks_add(ticks_ms(), self.header_timeout)
+            while True:
+                self._freed.clear()
+                if len(self._conns) < self.max_conns:
+                    return True
+                t = ticks_diff(end, ticks_ms())
+                if t <= 0:
+                    return False
+                try:
+                    await asyncio.wait_for(self._freed.wait(), t / 1000)
+                except asyncio.TimeoutError:
+                    return False
+        finally:
+            self._waiting -= 1
 
     @_co
     def _serve_conn(self, c):
@@ -113,7 +143,8 @@ class Server:
                     self.log.info("%s %s", status_line(a[0]), l[:60])
                 return True
             c.deadline = None
-            c.begin(req.method == "HEAD", keep, req.proto == "HTTP/1.0")
+            # someone waits for a slot: this response closes its connection to make room
+            c.begin(req.method == "HEAD", keep and not self._waiting, req.proto == "HTTP/1.0")
             r = None
             if type(found) is not tuple:
                 if found:
@@ -128,6 +159,7 @@ class Server:
                     if r is not False and c.end():
                         yield from c.drain()
                 except Exception as e:
+                    self.errors += 1
                     if isinstance(e, MemoryError):
                         gc.collect()
                     if not _gone(e):
@@ -136,6 +168,7 @@ class Server:
                         if r is not None and hasattr(r, "send"):
                             yield from r
                     return True
+            self.served += 1
             if self.debug >= 0:
                 self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
                 if self.debug > 1:

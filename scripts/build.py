@@ -6,8 +6,8 @@ usage: build.py mpy BOARD [APP]       picoweb, the app and its templates as .mpy
        build.py firmware BOARD [APP]  MicroPython with all of it frozen: firmware.bin
                                       (needs MICROPY_DIR and the port's toolchain)
 
-APP is a .py file (it becomes main.py) or a folder holding main.py, more modules,
-templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
+APP is a .py file (it becomes main.py) or a folder holding main.py, more modules and
+packages, templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
 Default: examples/hello.py.
 """
 import os
@@ -48,6 +48,9 @@ def stage(board, app):
         for f in sorted(os.listdir(app)):
             if f.endswith(".py") or f == "require.txt":
                 shutil.copy(os.path.join(app, f), st)
+        for d in sorted(os.listdir(app)):  # the app's own packages (folders with __init__.py)
+            if d not in ("templates", "static") and os.path.isfile(os.path.join(app, d, "__init__.py")):
+                shutil.copytree(os.path.join(app, d), os.path.join(st, d), ignore=shutil.ignore_patterns("__pycache__"))
         if os.path.isdir(os.path.join(app, "static")):
             shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
         if os.path.isdir(os.path.join(app, "templates")):
@@ -77,8 +80,7 @@ def build_mpy(board, app=None):
     print("compiling for %s (%s, mpy %s) into %s" % (board["name"], board["mpy_arch"], board["mpy_version"], lib))
     srcs = [os.path.join(ROOT, "picoweb")]
     srcs += [os.path.join(st, f) for f in sorted(os.listdir(st)) if f.endswith(".py") and f not in ("main.py", "boot.py")]
-    if os.path.isdir(os.path.join(st, "templates")):
-        srcs.append(os.path.join(st, "templates"))
+    srcs += [os.path.join(st, d) for d in sorted(os.listdir(st)) if os.path.isfile(os.path.join(st, d, "__init__.py"))]
     mpy.compile_all(lib, srcs, mpy_args(board))
     for f in ("main.py", "boot.py", "require.txt"):
         if os.path.exists(os.path.join(st, f)):

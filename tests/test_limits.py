@@ -117,21 +117,59 @@ def test_idle_keep_alive_connection_is_closed(full_app):
     c.close()
 
 
-def test_connections_over_the_cap_get_503_and_server_recovers(full_app):
+def test_connections_over_the_cap_wait_for_a_slot(full_app):
     held = []
     for _ in range(6):  # fill the cap with idle, half-sent requests
         c = Conn(full_app.port)
         c.send(b"GET / HTTP/1.1\r\n")
         held.append(c)
     time.sleep(0.3)
-    extra = Conn(full_app.port)
-    data = extra.read_to_close()
-    extra.close()
-    assert status_of(data) == 503
+    waiting = Conn(full_app.port)
+    waiting.send(b"GET /json HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.3)
+    held.pop().close()  # a slot frees: the waiting connection is served
+    r = waiting.response()
+    assert r.status == 200
+    waiting.close()
     for c in held:
+        c.close()
+
+
+def test_connections_waiting_too_long_get_503_and_server_recovers(full_app):
+    held = []
+    for _ in range(6):  # six requests busy for 3 s hold every slot
+        c = Conn(full_app.port)
+        c.send(b"GET /slow?3 HTTP/1.1\r\nHost: x\r\n\r\n")
+        held.append(c)
+    time.sleep(0.3)
+    extra = [Conn(full_app.port) for _ in range(7)]  # 6 may wait; the 7th is refused at once
+    t = time.time()
+    refused = extra[-1].read_to_close()
+    assert status_of(refused) == 503 and time.time() - t < 1.0
+    for c in extra[:-1]:  # the waiting ones get 503 after header_timeout (1.5 s)
+        assert status_of(c.read_to_close()) == 503
+    assert time.time() - t < 5
+    for c in held:
+        assert c.response().body == b"slow done"
+    for c in held + extra:
         c.close()
     time.sleep(0.5)
     assert request(full_app.port, path="/").body == b"Hello world"
+
+
+def test_kept_alive_connections_make_room_for_waiting_ones(full_app):
+    conns = [Conn(full_app.port) for _ in range(6)]
+    for c in conns:  # six kept-alive connections hold every slot
+        c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert "connection" not in c.response().headers
+    late = Conn(full_app.port)
+    late.send(b"GET /json HTTP/1.1\r\nHost: x\r\n\r\n")
+    time.sleep(0.2)
+    conns[0].send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert conns[0].response().headers["connection"] == "close"  # gives up its slot
+    assert late.response().status == 200
+    for c in conns + [late]:
+        c.close()
 
 
 def test_handler_exception_is_500_and_server_continues(full_app):

@@ -213,6 +213,17 @@ def table(req, resp):
     yield from app.render_template(resp, "table.tpl", (req.params["n"],))
 
 
+@app.route("/slow")
+async def slow(req, resp):
+    # holds its connection for ?seconds (default 3): a busy request
+    try:
+        import asyncio
+    except ImportError:
+        import uasyncio as asyncio
+    await asyncio.sleep(float(req.qs or 3))
+    await picoweb.send(resp, "slow done")
+
+
 @app.route("/heap")
 def heap(req, resp):
     import gc
