@@ -16,6 +16,8 @@ help:
 	@echo "make run     the virtual board (MicroPython unix port) serving APP (default examples/hello.py)"
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
+	@echo "make bench BOARD=unix [LIKE=esp8266]   the board harness on the virtual board"
+	@echo "make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0   the board harness on a board"
 	@echo "make templates TEMPLATES=dir   compile an app's templates to .py and .mpy"
 	@echo "make mpy BOARD=esp32 [APP=...]        picoweb + app + templates as .mpy in firmware/BOARD/lib"
 	@echo "make romfs BOARD=esp8266 [APP=...]    the same as a ROMFS image, firmware/BOARD/romfs.img"
@@ -26,6 +28,9 @@ help:
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt
+	@command -v wrk >/dev/null && command -v ab >/dev/null || { \
+	  echo "installing Debian's wrk and apache2-utils (load generators)"; \
+	  apt-get update -qq && apt-get install -y -qq wrk apache2-utils >/dev/null; }
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
@@ -41,8 +46,15 @@ run: setup
 	@[ "$(BOARD)" = unix ] || { echo "make run is for BOARD=unix (the virtual board); a real board: make deploy"; exit 2; }
 	$(PY) scripts/vboard.py run --like $(LIKE) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
 
+# make bench: the framework benchmark (bench/run.py); with BOARD=...: the board harness
+# (tests_hw/), e.g. make bench BOARD=unix LIKE=esp8266, make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0
+HOST    ?=
 bench: setup
+ifeq ($(origin BOARD),command line)
+	$(PY) tests_hw/harness.py --board $(BOARD) --like $(LIKE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(NETEM),--netem "$(NETEM)") $(HARNESS_ARGS)
+else
 	$(PY) bench/run.py
+endif
 
 TEMPLATES ?= examples/templates
 templates: setup

@@ -179,7 +179,12 @@ class WebApp(Server):
 
     def serve(self, loop, host, port):
         # Override to e.g. catch errors of the server socket.
-        loop.create_task(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+        try:
+            from asyncio.core import _io_queue  # noqa: F401  MicroPython: picoweb's own listener
+
+            loop.create_task(self._listen(host, port))
+        except ImportError:
+            loop.create_task(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
         loop.run_forever()
 

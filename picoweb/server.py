@@ -11,6 +11,9 @@ from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms,
 from .request import HTTPRequest
 
 _NOEXTRA = {}  # shared, never written: the extra of routes given without one
+# the answer to a connection that found no slot: made once, so it costs no heap when busy
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n"
+         b"Retry-After: 1\r\nConnection: close\r\n\r\n503 Service Unavailable\r\n")
 
 
 class Server:
@@ -29,16 +32,42 @@ class Server:
                     c.deadline = None
                     c.task.cancel()
 
+    async def _listen(self, host, port):
+        # MicroPython: asyncio's accept loop ends on a MemoryError, and the server with it.
+        # This one drops that connection, collects, and goes on accepting.
+        import socket
+        from asyncio.core import _io_queue
+
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(socket.getaddrinfo(host, port)[0][-1])
+        s.listen(self.max_conns)
+        s.setblocking(False)
+        while True:
+            yield _io_queue.queue_read(s)  # wait until a connection arrives
+            try:
+                s2, addr = s.accept()
+            except OSError:
+                continue
+            try:
+                s2.setblocking(False)
+                st = asyncio.StreamReader(s2, {"peername": addr})
+                asyncio.create_task(self._handle(st, st))
+            except MemoryError:
+                s2.close()
+                gc.collect()
+
     async def _handle(self, reader, writer):
-        # asyncio's per-connection callback (a native coroutine: CPython only schedules those).
-        c = Connection(reader, writer, self.bufsize)
-        c.rto = self.header_timeout
+        # Serves one connection (a native coroutine: CPython only schedules those).
+        c = None
         taken = False
         try:
             if len(self._conns) >= self.max_conns and not await self._slot():
-                c.begin(False, False, False)
-                await http_error(c, "503", "Retry-After: 1\r\n")
+                writer.write(_BUSY)
+                await writer.drain()
             else:
+                c = Connection(reader, writer, self.bufsize)
+                c.rto = self.header_timeout
                 try:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
                 except Exception:
@@ -54,11 +83,14 @@ class Server:
         except asyncio.CancelledError:
             pass  # the watchdog cut it off
         except Exception as e:
+            if isinstance(e, MemoryError):
+                gc.collect()
             if not _gone(e):
                 self._log_exc(e, "connection")
         if not taken:
             try:
-                await c.aclose()
+                writer.close()
+                await writer.wait_closed()
             except Exception:
                 pass
 

@@ -158,9 +158,9 @@ class VirtualTarget:
 class RealTarget:
     # A board on the network: each framework's app deployed over the serial port, then reset.
     def __init__(self, name, host, serial, http_port=80):
+        self.board = boards.load(name)
         if not host:
             raise HarnessError("give the board's address: HOST=192.168.4.1 (what boot.py printed)")
-        self.board = boards.load(name)
         self.host, self.serial, self.http_port = host, serial, http_port
 
     def describe(self):
@@ -281,20 +281,29 @@ def stats(host, port, reset=False):
 
 
 def run_scenarios(target, fw, scenarios):
+    # Each scenario with the board's heap before and after; a board that stops answering
+    # ends this framework's run, recorded as such.
     res = {}
-    stats(target.host, target.http_port)  # starts the board's heap sampler
+    try:
+        stats(target.host, target.http_port)  # starts the board's heap sampler
+    except (OSError, ValueError) as e:
+        raise HarnessError("%s: /_stats does not answer (%s)" % (fw, e))
     for sc in scenarios:
         if fw == "bare" and sc.name not in BARE:
             continue
-        before = stats(target.host, target.http_port, reset=True)
-        r = run_load(target.host, target.http_port, sc, getattr(target, "netns", None))
-        if not target.alive():
-            r["failures"] = max(r["failures"], 1)
-            r["crashed"] = True
+        r = {}
+        try:
+            before = stats(target.host, target.http_port, reset=True)
+            r = run_load(target.host, target.http_port, sc, getattr(target, "netns", None))
+            time.sleep(0.2)  # a sample of the heap after the load
+            after = stats(target.host, target.http_port)
+        except (OSError, ValueError) as e:  # URLError and timeouts are OSErrors
+            r.update(rps=r.get("rps", 0.0), requests=r.get("requests", 0), p50_ms=r.get("p50_ms"),
+                     p99_ms=r.get("p99_ms"), failures=max(r.get("failures", 0), 1),
+                     stopped="the board stopped answering: %s" % e)
             res[sc.name] = r
+            print("  %-9s %-12s the board stopped answering (%s)" % (fw, sc.name, e), flush=True)
             break
-        time.sleep(0.2)  # a sample of the heap after the load
-        after = stats(target.host, target.http_port)
         r.update(heap_before=before["alloc"], heap_peak=after["peak"], heap_after=after["alloc"],
                  heap_free=after["free"], served=after["requests"] - before["requests"])
         res[sc.name] = r
@@ -360,9 +369,9 @@ def markdown(run):
               "|---|---|---|---|---|---|---|---|---|"]
     for fw, res in run["results"].items():
         for sc, r in res.items():
-            lines.append("| %s | %s | %.0f | %s | %s | %d | %s | %s | %s |" % (
-                sc, fw, r["rps"], r["p50_ms"], r["p99_ms"], r["failures"], r.get("heap_before"), r.get("heap_peak"),
-                r.get("heap_after")))
+            lines.append("| %s | %s | %.0f | %s | %s | %d%s | %s | %s | %s |" % (
+                sc, fw, r["rps"], r["p50_ms"], r["p99_ms"], r["failures"], " (board stopped)" if r.get("stopped") else "",
+                r.get("heap_before", "-"), r.get("heap_peak", "-"), r.get("heap_after", "-")))
     lines += ["", "| scenario | picoweb / bare | picoweb / microdot |", "|---|---|---|"]
     for sc, row in run["ratios"].items():
         lines.append("| %s | %s | %s |" % (sc, row.get("vs_bare", "-"), row.get("vs_microdot", "-")))
