@@ -227,3 +227,41 @@ def test_vanishing_clients_cost_nothing(full_app):
     assert request(full_app.port, path="/").body == b"Hello world"
     if full_app.runtime == "micropython":
         assert abs(after - before) < 2048, (before, after)
+
+
+def test_server_survives_connections_exhausting_the_heap(tmp_path):
+    # MicroPython with a small heap and picoweb compiled: 80 connections at once run it out of
+    # memory while accepting; the server keeps listening and serves once they are gone.
+    import os
+    import sys
+
+    from conftest import ROOT, Server
+
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    import mpy
+
+    mpy.compile_all(str(tmp_path / "lib"), [os.path.join(ROOT, "picoweb")])
+    srv = Server("micropython", os.path.join(ROOT, "examples", "hello.py"), args=(0,), heap="40K",
+                 path=(str(tmp_path / "lib"),))
+    try:
+        conns = []
+        for _ in range(80):
+            try:
+                c = Conn(srv.port, timeout=5)
+                c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                conns.append(c)
+            except OSError:
+                pass
+        for c in conns:
+            try:
+                c.closed(wait=0.05)
+            except OSError:
+                pass
+            c.close()
+        time.sleep(1)
+        for _ in range(3):
+            assert request(srv.port, path="/").body == b"Hello world"
+        assert srv.alive()
+        assert "MemoryError" in srv.output()  # the test did reach the heap's end
+    finally:
+        srv.stop()
