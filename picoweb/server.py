@@ -7,13 +7,11 @@ try:
 except ImportError:
     import uasyncio as asyncio  # Pycopy
 
-from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms, ticks_add, ticks_diff
+from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms, ticks_diff
 from .request import HTTPRequest
 
 _NOEXTRA = {}  # shared, never written: the extra of routes given without one
-# the answer to a connection that found no slot: made once, so it costs no heap when busy
-_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n"
-         b"Retry-After: 1\r\nConnection: close\r\n\r\n503 Service Unavailable\r\n")
+
 
 
 class Server:
@@ -59,13 +57,9 @@ class Server:
 
     async def _handle(self, reader, writer):
         # Serves one connection (a native coroutine: CPython only schedules those).
-        c = None
         taken = False
         try:
-            if len(self._conns) >= self.max_conns and not await self._slot():
-                writer.write(_BUSY)
-                await writer.drain()
-            else:
+            if len(self._conns) < self.max_conns or await _admitted(self, writer):
                 c = Connection(reader, writer, self.bufsize)
                 c.rto = self.header_timeout
                 try:
@@ -93,30 +87,6 @@ class Server:
                 await writer.wait_closed()
             except Exception:
                 pass
-
-    async def _slot(self):
-        # Over max_conns, a connection waits for a free slot (holding only its socket) for at
-        # most header_timeout, with at most max_conns waiting; else it gets 503.
-        if self._waiting >= self.max_conns:
-            return False
-        if self._freed is None:
-            self._freed = asyncio.Event()
-        self._waiting += 1
-        try:
-            end = ticks_add(ticks_ms(), self.header_timeout)
-            while True:
-                self._freed.clear()
-                if len(self._conns) < self.max_conns:
-                    return True
-                t = ticks_diff(end, ticks_ms())
-                if t <= 0:
-                    return False
-                try:
-                    await asyncio.wait_for(self._freed.wait(), t / 1000)
-                except asyncio.TimeoutError:
-                    return False
-        finally:
-            self._waiting -= 1
 
     @_co
     def _serve_conn(self, c):
@@ -280,6 +250,13 @@ def _header(c, l, h, keep):
     if h is not None:
         h[k] = v
     return keep
+
+
+async def _admitted(app, writer):
+    # Over max_conns: picoweb.admit decides (imported only when the server is that busy).
+    from .admit import wait_for_slot
+
+    return await wait_for_slot(app, writer)
 
 
 def _gone(e):
