@@ -1,5 +1,6 @@
-# The limit picoweb is measured against: a bare asyncio server that reads a
-# request head (up to the blank line, with keep-alive) and answers a fixed response.
+# The limit picoweb is measured against: a bare asyncio server that reads a request head
+# (and its body, if any), keeps the connection alive as HTTP/1.0 and 1.1 ask, and answers
+# every path with the same fixed response. The board harness adds /_stats through EXTRA.
 import sys
 
 try:
@@ -9,6 +10,8 @@ except ImportError:
 
 RESP = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 11\r\n\r\nHello world"
 RESP10 = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 11\r\nConnection: keep-alive\r\n\r\nHello world"
+EXTRA = {}  # path -> function(head) returning a whole response, for other paths than the fixed one
+SERVED = [0]
 
 
 async def handle(reader, writer):
@@ -25,14 +28,23 @@ async def handle(reader, writer):
                 buf += d
                 continue
             head = buf[:i].lower()
-            # HTTP/1.1 keeps the connection unless told to close; HTTP/1.0 only if asked to.
-            http10 = b"http/1.1" not in head[: head.find(b"\r\n")]
+            j = head.find(b"content-length:")
+            body = int(head[j + 15 :].split(b"\r\n", 1)[0]) if j >= 0 else 0
+            while len(buf) < i + 4 + body:
+                d = await reader.read(512)
+                if not d:
+                    break
+                buf += d
+            buf = buf[i + 4 + body :]
+            line = head[: head.find(b"\r\n")] if b"\r\n" in head else head
+            http10 = b"http/1.1" not in line
             if http10:  # HTTP/1.0 keeps the connection only if asked, and must be told
                 close = b"connection: keep-alive" not in head
             else:
                 close = b"connection: close" in head
-            buf = buf[i + 4 :]
-            writer.write(RESP10 if http10 and not close else RESP)
+            SERVED[0] += 1
+            f = EXTRA.get(line.split(b" ")[1].split(b"?")[0]) if EXTRA and b" " in line else None
+            writer.write(f(head) if f else RESP10 if http10 and not close else RESP)
             await writer.drain()
             if close:
                 break
@@ -42,10 +54,15 @@ async def handle(reader, writer):
     await writer.wait_closed()
 
 
-async def main(port):
-    await asyncio.start_server(handle, "127.0.0.1", port)
+async def main(host, port):
+    await asyncio.start_server(handle, host, port)
     while True:
         await asyncio.sleep(3600)
 
 
-asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8081))
+def serve(port, host="127.0.0.1"):
+    asyncio.run(main(host, port))
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 8081)

@@ -11,7 +11,7 @@ BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConten
         b"Retry-After: 1\r\nConnection: close\r\n\r\n503 Service Unavailable\r\n")
 
 
-async def wait_for_slot(app, writer):
+async def wait_for_slot(app, reader, writer):
     # Over max_conns a connection waits for a free slot (holding only its socket) for at most
     # header_timeout, with at most max_conns waiting; else it gets 503. True when admitted.
     if app._waiting < app.max_conns:
@@ -35,4 +35,8 @@ async def wait_for_slot(app, writer):
             app._waiting -= 1
     writer.write(BUSY)
     await writer.drain()
+    try:  # read what the client sent: closing on unread data would reset the connection, 503 and all
+        await asyncio.wait_for(reader.read(512), 0.2)
+    except Exception:
+        pass
     return False

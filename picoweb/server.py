@@ -59,7 +59,7 @@ class Server:
         # Serves one connection (a native coroutine: CPython only schedules those).
         taken = False
         try:
-            if len(self._conns) < self.max_conns or await _admitted(self, writer):
+            if len(self._conns) < self.max_conns or await _admitted(self, reader, writer):
                 c = Connection(reader, writer, self.bufsize)
                 c.rto = self.header_timeout
                 try:
@@ -252,11 +252,11 @@ def _header(c, l, h, keep):
     return keep
 
 
-async def _admitted(app, writer):
+async def _admitted(app, reader, writer):
     # Over max_conns: picoweb.admit decides (imported only when the server is that busy).
     from .admit import wait_for_slot
 
-    return await wait_for_slot(app, writer)
+    return await wait_for_slot(app, reader, writer)
 
 
 def _gone(e):

@@ -70,15 +70,15 @@ def mpy_args(board):
     return args
 
 
-def build_mpy(board, app=None):
+def build_mpy(board, app=None, with_picoweb=True):
     # firmware/<board>/lib/: picoweb, the app's modules and templates, compiled; main.py,
-    # boot.py and static/ beside lib/.
+    # boot.py and static/ beside lib/. (The harness builds its other frameworks' apps without picoweb.)
     st = stage(board, app)
     out = out_dir(board)
     lib = os.path.join(out, "lib")
     shutil.rmtree(lib, ignore_errors=True)
     print("compiling for %s (%s, mpy %s) into %s" % (board["name"], board["mpy_arch"], board["mpy_version"], lib))
-    srcs = [os.path.join(ROOT, "picoweb")]
+    srcs = [os.path.join(ROOT, "picoweb")] if with_picoweb else []
     srcs += [os.path.join(st, f) for f in sorted(os.listdir(st)) if f.endswith(".py") and f not in ("main.py", "boot.py")]
     srcs += [os.path.join(st, d) for d in sorted(os.listdir(st)) if os.path.isfile(os.path.join(st, d, "__init__.py"))]
     mpy.compile_all(lib, srcs, mpy_args(board))

@@ -74,8 +74,17 @@ class HarnessError(Exception):
 # ---- apps: each framework's, staged as an app folder for scripts/build.py ----
 
 def app_dir(fw, tmp):
+    # tests_hw/apps/<fw>_app, with the template and static files every app shares.
     d = os.path.join(tmp, fw + "_app")
     shutil.copytree(os.path.join(HERE, "apps", fw + "_app"), d)
+    if fw == "bare":
+        shutil.copy(os.path.join(ROOT, "bench", "bare_server.py"), d)
+    else:
+        os.makedirs(os.path.join(d, "templates"))
+        shutil.copy(os.path.join(HERE, "apps", "page.tpl"), os.path.join(d, "templates"))
+        os.makedirs(os.path.join(d, "static"))
+        for f in ("style.css", "style.css.gz"):
+            shutil.copy(os.path.join(HERE, "apps", f), os.path.join(d, "static"))
     if fw != "picoweb":
         shutil.copy(os.path.join(HERE, "apps", "heapstat.py"), d)
     if fw == "microdot":
@@ -87,11 +96,6 @@ def app_dir(fw, tmp):
         os.makedirs(os.path.join(d, "microdot"))
         for f in ("__init__.py", "microdot.py", "helpers.py"):
             shutil.copy(os.path.join(os.path.dirname(spec.origin), f), os.path.join(d, "microdot"))
-        os.makedirs(os.path.join(d, "templates"))
-        shutil.copy(os.path.join(HERE, "apps", "page.tpl"), os.path.join(d, "templates"))
-        os.makedirs(os.path.join(d, "static"))
-        for f in ("style.css", "style.css.gz"):
-            shutil.copy(os.path.join(HERE, "apps", f), os.path.join(d, "static"))
     return d
 
 
@@ -128,7 +132,7 @@ class VirtualTarget:
         from vboard import VirtualBoard
 
         os.environ["PICOWEB_FIRMWARE_DIR"] = os.path.join(tmp, "firmware-" + fw)
-        build.build_mpy(self.board, app)
+        build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
         self.flash = os.path.join(tmp, "flash-" + fw)
         vb = VirtualBoard(self.flash, 4 << 20).start()
         try:
@@ -168,7 +172,7 @@ class RealTarget:
 
     def install(self, fw, app, tmp):
         os.environ["PICOWEB_FIRMWARE_DIR"] = os.path.join(tmp, "firmware-" + fw)
-        build.build_mpy(self.board, app)
+        build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
         device.check_port(self.serial, False)
         p = subprocess.run(device.deploy_command(self.board, self.serial), capture_output=True, text=True, timeout=600)
         if p.returncode:
@@ -274,10 +278,17 @@ def parse_wrk(out):
     return r
 
 
-def stats(host, port, reset=False):
+def stats(host, port, reset=False, tries=5):
+    # The board's heap figures; a busy board gets a few more tries before it counts as stopped.
     url = "http://%s:%d/_stats%s" % (host, port, "?reset" if reset else "")
-    with urllib.request.urlopen(url, timeout=10) as f:
-        return json.load(f)
+    for i in range(tries):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            if i == tries - 1:
+                raise
+            time.sleep(1)
 
 
 def run_scenarios(target, fw, scenarios):
@@ -375,6 +386,8 @@ def markdown(run):
     lines += ["", "| scenario | picoweb / bare | picoweb / microdot |", "|---|---|---|"]
     for sc, row in run["ratios"].items():
         lines.append("| %s | %s | %s |" % (sc, row.get("vs_bare", "-"), row.get("vs_microdot", "-")))
+    for fw, e in run.get("errors", {}).items():
+        lines += ["", "%s: %s" % (fw, e)]
     if run.get("min_heap_kib"):
         lines += ["", "Smallest heap passing the hello and template scenarios (KiB): " +
                   ", ".join("%s %s" % kv for kv in run["min_heap_kib"].items())]
@@ -446,10 +459,15 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix="picoweb-hw-")
     try:
         for fw in fws:
-            target.install(fw, app_dir(fw, tmp), tmp)
-            target.start(fw)
             try:
+                target.install(fw, app_dir(fw, tmp), tmp)
+                target.start(fw)
                 run["results"][fw] = run_scenarios(target, fw, scs)
+            except HarnessError as e:  # e.g. the app does not start in this heap: a result too
+                print("  %-9s %s" % (fw, e), flush=True)
+                run.setdefault("errors", {})[fw] = str(e)
+                if not isinstance(target, VirtualTarget):
+                    raise
             finally:
                 target.stop()
             if a.min_heap and a.board == "unix":
