@@ -9,11 +9,12 @@ BOARD   ?= unix
 PORT    ?=
 export DRY_RUN MICROPY_DIR
 
-.PHONY: help setup test run bench templates mpy romfs firmware flash deploy clean
+.PHONY: help setup test run run-cpython bench templates mpy romfs firmware flash deploy clean
 
 help:
 	@echo "make setup   create $(VENV) with everything the tests and tools need"
 	@echo "make run     the virtual board (MicroPython unix port) serving APP (default examples/hello.py)"
+	@echo "make run-cpython APP=...  the same app on CPython"
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
 	@echo "make bench BOARD=unix [LIKE=esp8266]   the board harness on the virtual board"
@@ -59,6 +60,10 @@ endif
 TEMPLATES ?= examples/templates
 templates: setup
 	$(PY) scripts/templates.py $(TEMPLATES)
+
+# The same app on CPython, from its own folder (its templates/ and static/ beside it).
+run-cpython: setup
+	cd $(dir $(or $(APP),examples/hello.py)) && PYTHONPATH=$(CURDIR) exec $(CURDIR)/$(PY) $(notdir $(or $(APP),examples/hello.py)) $(HTTP_PORT)
 
 mpy romfs firmware: setup
 	$(PY) scripts/build.py $@ $(BOARD) $(APP)

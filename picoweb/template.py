@@ -1,21 +1,12 @@
-# Templates at run time: three loaders, as utemplate has, and the escaping helper that
-# compiled templates import. The compiler (template_compiler.py) is imported only to
-# compile, so precompiled templates cost none of its heap.
+# Templates at run time: three loaders, as utemplate has, and include() for templates
+# chosen at run time. The compiler (template_compiler.py) is imported only to compile, so
+# precompiled templates cost none of its heap.
 #
 # A template templates/name.tpl compiles to the module templates/name_tpl.py whose
 # render(*args) is a generator of strings, the shape utemplate produces.
 import sys
 
 _loaders = {}  # module prefix -> loader, for {% include {{ name }} %}
-
-
-def escape(s):
-    # HTML-escapes str(s) for {{ expr }}.
-    s = str(s)
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
-        if a in s:
-            s = s.replace(a, b)
-    return s
 
 
 def include(modname, name):

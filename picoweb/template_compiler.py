@@ -14,6 +14,18 @@
 _CONTINUE = {"elif": ("if",), "else": ("if", "for", "while", "try"), "except": ("try",), "finally": ("try",)}
 
 
+# {{ expr }}'s escaping, written into each module that needs it: compiled templates load
+# without picoweb (in utemplate's loaders, or in another framework's app).
+_ESCAPE = """
+def _e(s):
+    s = str(s)
+    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
+        if a in s:
+            s = s.replace(a, b)
+    return s
+"""
+
+
 class TemplateSyntaxError(SyntaxError):
     pass
 
@@ -48,7 +60,7 @@ class Compiler:
         lines = self._function(name, "render", 0, ())
         out = ["# Compiled by picoweb from %s: edit the template, not this file." % name]
         if "_e" in self.uses:
-            out.append("from picoweb.template import escape as _e")
+            out.append(_ESCAPE)
         if "_inc" in self.uses:
             out.append("from picoweb.template import include as _inc")
         src = "\n".join(out + [c for c, w in lines]) + "\n"

@@ -34,6 +34,7 @@ def out_dir(board):
 def stage(board, app):
     # firmware/<board>/stage/: the app's sources as the board gets them (templates compiled
     # to .py), main.py, boot.py and static/. Both the .mpy build and the frozen build use it.
+    # A one-file app takes the templates/ and static/ beside it along.
     app = os.path.abspath(app or DEFAULT_APP)
     if not os.path.exists(app):
         raise ToolError("no app at %s" % app)
@@ -42,21 +43,22 @@ def stage(board, app):
     os.makedirs(st)
     if os.path.isfile(app):
         shutil.copy(app, os.path.join(st, "main.py"))
+        app = os.path.dirname(app)
     else:
         if not os.path.isfile(os.path.join(app, "main.py")):
             raise ToolError("%s has no main.py" % app)
         for f in sorted(os.listdir(app)):
             if f.endswith(".py") or f == "require.txt":
                 shutil.copy(os.path.join(app, f), st)
-        for d in sorted(os.listdir(app)):  # the app's own packages (folders with __init__.py)
-            if d not in ("templates", "static") and os.path.isfile(os.path.join(app, d, "__init__.py")):
-                shutil.copytree(os.path.join(app, d), os.path.join(st, d), ignore=shutil.ignore_patterns("__pycache__"))
-        if os.path.isdir(os.path.join(app, "static")):
-            shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
-        if os.path.isdir(os.path.join(app, "templates")):
-            t = os.path.join(st, "templates")
-            tplbuild.build(os.path.join(app, "templates"), t, mpy=False)
-            open(os.path.join(t, "__init__.py"), "w").close()
+            elif f not in ("templates", "static") and os.path.isfile(os.path.join(app, f, "__init__.py")):
+                # the app's own packages
+                shutil.copytree(os.path.join(app, f), os.path.join(st, f), ignore=shutil.ignore_patterns("__pycache__"))
+    if os.path.isdir(os.path.join(app, "static")):
+        shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
+    if os.path.isdir(os.path.join(app, "templates")):
+        t = os.path.join(st, "templates")
+        tplbuild.build(os.path.join(app, "templates"), t, mpy=False)
+        open(os.path.join(t, "__init__.py"), "w").close()
     if board["port"] != "unix" and not os.path.exists(os.path.join(st, "boot.py")):
         shutil.copy(os.path.join(boards.BOARDS, "boot.py"), st)
     return st

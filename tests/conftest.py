@@ -16,9 +16,9 @@ RUNTIMES = ["cpython", "micropython"]
 
 class Server(ServerProcess):
     # A ServerProcess whose output is kept in a file, for tests that read the log.
-    def __init__(self, runtime, script, args=(), heap=None, path=(ROOT,)):
+    def __init__(self, runtime, script, args=(), heap=None, path=(ROOT,), cwd=ROOT):
         self.log = tempfile.TemporaryFile()
-        super().__init__(runtime, script, args, heap, path, cwd=ROOT, output=self.log)
+        super().__init__(runtime, script, args, heap, path, cwd=cwd, output=self.log)
         if not self.ok:
             self.stop()
             raise RuntimeError("server failed to start:\n" + self.output())
@@ -31,6 +31,15 @@ class Server(ServerProcess):
     def stop(self):
         super().stop()
         self.log.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_compiled_templates():
+    # The source loader keeps a compiled template once made: start each run from the sources.
+    for d in (os.path.join(TESTS, "apps", "webpkg", "templates"), os.path.join(ROOT, "examples", "templates")):
+        for f in os.listdir(d):
+            if f.endswith("_tpl.py"):
+                os.unlink(os.path.join(d, f))
 
 
 @pytest.fixture(scope="module", params=RUNTIMES)

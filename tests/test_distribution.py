@@ -142,8 +142,10 @@ def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
     out = fwdir / "esp32"
     mpremote = os.path.join(os.path.dirname(sys.executable), "mpremote")
     wifi = " + fs cp %s/wifi.json :wifi.json" % ROOT if os.path.exists(os.path.join(ROOT, "wifi.json")) else ""
+    # examples/hello.py takes the static/ beside it along
     assert p.stdout.strip() == ("$ %s connect /dev/ttyACM0 fs cp -r %s/lib :. + fs cp %s/main.py :main.py"
-                                " + fs cp %s/boot.py :boot.py%s + reset" % (mpremote, out, out, out, wifi))
+                                " + fs cp %s/boot.py :boot.py + fs cp -r %s/static :.%s + reset"
+                                % (mpremote, out, out, out, out, wifi))
 
 
 @pytest.mark.parametrize("args,env,message", [

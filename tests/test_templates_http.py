@@ -58,3 +58,8 @@ def test_mpy_templates_load_without_the_compiler(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert "<tr><td>1</td><td>a&lt;b</td></tr>" in p.stdout
     assert "compiler loaded: False" in p.stdout
+    # a compiled template needs no picoweb at all: another framework's app can render it
+    script.write_text("from mpyapp.templates.page_tpl import render\nprint(''.join(render('T', [(2, '&')])))\n")
+    env["MICROPYPATH"] = "%s:.frozen" % tmp_path
+    p = subprocess.run([micropython(), str(script)], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert "<tr><td>2</td><td>&amp;</td></tr>" in p.stdout, p.stdout + p.stderr

@@ -1,0 +1,1 @@
+document.getElementById("js").textContent = "JavaScript ran: app.js was served.";
