@@ -16,6 +16,7 @@ __version__ = "2.0.0"
 
 
 def get_mime_type(fname):
+    """MIME type of a file name by its extension (application/octet-stream if unknown)."""
     from .static import mime_type
 
     return mime_type(fname)
@@ -23,13 +24,14 @@ def get_mime_type(fname):
 
 @_co
 def start_response(writer, content_type="text/html; charset=utf-8", status="200", headers=None):
-    # The headers are sent with the first body bytes, or when the handler returns.
+    """The headers are sent with the first body bytes, or when the handler returns."""
     writer.start(status, content_type, headers)
     yield from ()  # a generator all the same (MicroPython drops `if 0: yield`)
 
 
 @_co
 def jsonify(writer, obj, status="200"):
+    """Sends obj as a JSON response (with its Content-Length)."""
     try:
         import json
     except ImportError:
@@ -39,11 +41,13 @@ def jsonify(writer, obj, status="200"):
 
 @_co
 def redirect(writer, location, status="302"):
+    """Sends a redirect to location (302 unless status says otherwise)."""
     yield from send(writer, b"", status, "text/plain", {"Location": location})
 
 
 @_co
 def sendstream(writer, f):
+    """Copies the open file f to the response through one 512-byte buffer."""
     buf = bytearray(512)
     while True:
         n = f.readinto(buf)
@@ -53,6 +57,11 @@ def sendstream(writer, f):
 
 
 class WebApp(Server):
+    """A web app: WebApp(pkg, routes=None, serve_static=True). pkg names the package whose
+    templates/ and static/ are used (None or "__main__": the current directory); routes is a
+    list of (pattern, handler[, extra]); serve_static adds the /static/ route.
+    """
+
     # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
     max_conns = 8  # further ones wait for a slot (as many again, up to header_timeout), then 503
     max_line = 512  # request line (414 beyond) and each header line (431 beyond)
@@ -81,10 +90,11 @@ class WebApp(Server):
     # ---- building the app ----
 
     def init(self):
-        # Called once before the first request; override to set up a database etc.
+        """Called once before the first request; override to set up a database etc."""
         self.inited = True
 
     def add_url_rule(self, url, func, **kwargs):
+        """Adds a route: url is a path, a pattern with <name> parts, or a compiled regex; kwargs: methods=, headers=, max_body=."""
         if isinstance(url, str) and "<" in url:
             from .route import Rule
 
@@ -92,6 +102,7 @@ class WebApp(Server):
         self.url_map.append((url, func, kwargs))
 
     def route(self, url, **kwargs):
+        """Decorator form of add_url_rule()."""
         def _route(f):
             self.add_url_rule(url, f, **kwargs)
             return f
@@ -99,7 +110,7 @@ class WebApp(Server):
         return _route
 
     def mount(self, url, app):
-        # The sub-app sees paths without the prefix; the longest prefix is tried first.
+        """The sub-app sees paths without the prefix; the longest prefix is tried first."""
         app.url = url.rstrip("/")
         self.mounts.append(app)
         self.mounts.sort(key=lambda a: -len(a.url))
@@ -107,17 +118,19 @@ class WebApp(Server):
     # ---- handlers the app provides ----
 
     def handle_exc(self, req, resp, e):
-        # A handler raised e; override to answer differently. resp may hold content already.
+        """A handler raised e; override to answer differently. resp may hold content already."""
         if not resp.sent:
             yield from http_error(resp, "500")
 
     def handle_static(self, req, resp):
+        """The handler of /static/...: files from the app's static/ folder only (gzip variants when accepted)."""
         from .static import serve_static
 
         yield from serve_static(self, req, resp)
 
     @_co
     def sendfile(self, writer, fname, content_type=None, headers=None):
+        """Sends the file fname (relative to the app's folder) with its MIME type and length; 404 if missing."""
         from .static import sendfile
 
         yield from sendfile(self, writer, fname, content_type, headers)
@@ -131,8 +144,9 @@ class WebApp(Server):
 
     @_co
     def render_template(self, writer, tmpl_name, args=()):
-        # Streams the template's pieces as they are generated, gathered into sends of
-        # about 512 bytes: the whole page is never held.
+        """Streams the template's pieces as they are generated, gathered into sends of
+        about 512 bytes: the whole page is never held.
+        """
         part = []
         n = 0
         for s in self._load_template(tmpl_name)(*args):
@@ -148,12 +162,13 @@ class WebApp(Server):
             yield from writer.drain()
 
     def render_str(self, tmpl_name, args=()):
+        """Renders template tmpl_name with args into one string."""
         return "".join(self._load_template(tmpl_name)(*args))
 
     # ---- serving ----
 
     def run(self, host="127.0.0.1", port=8081, debug=False, lazy_init=False, log=None):
-        # debug: -1 no logging, 0 errors and a line per request, 1 debug, 2 heap figures too.
+        """debug: -1 no logging, 0 errors and a line per request, 1 debug, 2 heap figures too."""
         self.debug = debug = int(debug)
         if log is None and debug >= 0:
             from .log import get_logger
@@ -178,7 +193,7 @@ class WebApp(Server):
         loop.close()
 
     def serve(self, loop, host, port):
-        # Override to e.g. catch errors of the server socket.
+        """Override to e.g. catch errors of the server socket."""
         try:
             from asyncio.core import _io_queue  # noqa: F401  MicroPython: picoweb's own listener
 

@@ -18,12 +18,12 @@ except ImportError:
 
 
 class HTTPError(Exception):
-    # Raised to answer with an error status (args[0]) and close the connection.
+    """Raised to answer with an error status (args[0]) and close the connection."""
     pass
 
 
 def status_line(status):
-    # "404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given.
+    """"404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given."""
     s = str(status)
     if s == "200":
         return "200 OK"
@@ -35,7 +35,7 @@ def status_line(status):
 
 
 class Connection:
-    # Response state, reset by begin() for each request.
+    """Response state, reset by begin() for each request."""
     status = None
     hdr = None  # header block not yet sent (bytes, without its framing headers)
     _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
@@ -83,8 +83,9 @@ class Connection:
         return True
 
     def line(self, limit, status):
-        # A complete buffered line (with its b"\n"), or None if more must be read first;
-        # HTTPError(status) when it is longer than limit.
+        """A complete buffered line (with its b"\n"), or None if more must be read first;
+        HTTPError(status) when it is longer than limit.
+        """
         buf = self.buf
         pos = self.pos
         i = buf.find(b"\n", pos)
@@ -99,7 +100,7 @@ class Connection:
 
     @_co
     def readline(self, limit=1024):
-        # For handlers: a line with its b"\n", b"" at EOF.
+        """For handlers: a line with its b"\n", b"" at EOF."""
         while True:
             l = self.line(limit, 431)
             if l is not None:
@@ -111,7 +112,7 @@ class Connection:
 
     @_co
     def read(self, n=-1):
-        # Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown).
+        """Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown)."""
         left = self.left
         if left is not None and (n < 0 or n > left):
             n = left
@@ -137,6 +138,7 @@ class Connection:
 
     @_co
     def readexactly(self, n):
+        """Exactly n body bytes (EOFError if the client ends first)."""
         b = b""
         while len(b) < n:
             d = yield from self.read(n - len(b))
@@ -147,6 +149,7 @@ class Connection:
 
     @_co
     def readinto(self, buf):
+        """Reads body bytes into buf; returns how many."""
         d = yield from self.read(len(buf))
         buf[: len(d)] = d
         return len(d)
@@ -154,7 +157,7 @@ class Connection:
     # ---- writing ----
 
     def begin(self, head, keep, http10):
-        # A new request: head is True for HEAD, keep if the client allows keep-alive.
+        """A new request: head is True for HEAD, keep if the client allows keep-alive."""
         self.http10 = http10
         self.nobody = head
         self.keep = keep
@@ -162,7 +165,7 @@ class Connection:
         self.sent = False
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
-        # Prepare the status line and headers; they are sent with the body.
+        """Prepare the status line and headers; they are sent with the body."""
         self.status = status
         self.length = length
         self.held = None
@@ -229,7 +232,7 @@ class Connection:
         self.sent = True
 
     def write(self, buf):
-        # Queue body bytes; drain() waits until the socket took them.
+        """Queue body bytes; drain() waits until the socket took them."""
         if type(buf) is str:
             buf = buf.encode()
         if not buf or self.nobody and self.status is not None:
@@ -251,8 +254,9 @@ class Connection:
             self._out(h, buf)
 
     def end(self):
-        # The handler returned: queue what is pending and the end of the body.
-        # True if there is something to drain.
+        """The handler returned: queue what is pending and the end of the body.
+        True if there is something to drain.
+        """
         if self.hdr is not None:
             held = self.held
             h = self._head(len(held) if held is not None else None if self.nobody else 0)
@@ -270,8 +274,9 @@ class Connection:
 
     @_co
     def drain(self):
-        # Waits until the socket took what was written; a client that stops reading
-        # is cut off after rto. MicroPython's stream may have sent it all already.
+        """Waits until the socket took what was written; a client that stops reading
+        is cut off after rto. MicroPython's stream may have sent it all already.
+        """
         if getattr(self.w, "out_buf", 1):
             t = self.deadline is None
             if t:
@@ -282,6 +287,7 @@ class Connection:
 
     @_co
     def awrite(self, buf, off=0, sz=-1):
+        """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits until the socket took it."""
         if off or sz >= 0:
             buf = memoryview(buf)[off : off + sz if sz >= 0 else len(buf)]
         self.write(buf)
@@ -291,6 +297,7 @@ class Connection:
 
     @_co
     def aclose(self):
+        """Closes the connection (the framework does it after the response otherwise)."""
         self.keep = False
         self.w.close()
         try:
@@ -299,6 +306,7 @@ class Connection:
             pass
 
     def get_extra_info(self, name):
+        """The transport's extra information, e.g. "peername"."""
         return self.w.get_extra_info(name)
 
 
@@ -307,7 +315,7 @@ class Connection:
 
 @_co
 def send(writer, body, status="200", content_type="text/html; charset=utf-8", headers=None):
-    # A whole response whose length is known: the connection can be kept alive.
+    """A whole response whose length is known: the connection can be kept alive."""
     if type(body) is str:
         body = body.encode()
     writer.start(status, content_type, headers, len(body))
@@ -317,4 +325,5 @@ def send(writer, body, status="200", content_type="text/html; charset=utf-8", he
 
 @_co
 def http_error(writer, status, headers=None):
+    """Sends an error response: the status with its reason phrase, as text."""
     yield from send(writer, status_line(status) + "\r\n", status, "text/plain", headers)

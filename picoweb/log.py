@@ -35,7 +35,7 @@ class Logger:
         self._out("ERROR", msg, args)
 
     def exc(self, e, msg, *args):
-        # As ulogging's: the message, then the traceback.
+        """As ulogging's: the message, then the traceback."""
         self._out("ERROR", msg, args)
         if hasattr(sys, "print_exception"):
             sys.print_exception(e)

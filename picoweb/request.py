@@ -4,6 +4,9 @@ from .conn import _co
 
 
 class HTTPRequest:
+    """What a handler gets as req: method, path, qs, headers (bytes keys and values, as sent, when
+    parsed), reader (the connection), url_match (a regex route's match), params (<name> parts)."""
+
     qs = ""
     url_match = None
     params = None
@@ -11,6 +14,7 @@ class HTTPRequest:
     form = None
 
     def parse_qs(self):
+        """Parses the query string into req.form (and returns it)."""
         from .utils import parse_qs
 
         self.form = parse_qs(self.qs)
@@ -18,11 +22,12 @@ class HTTPRequest:
 
     @_co
     def read_body(self):
-        # The whole body (at most the app's max_body, enforced before the handler ran).
+        """The whole body (at most the app's max_body, enforced before the handler ran)."""
         return (yield from self.reader.read())
 
     @_co
     def read_form_data(self):
+        """Reads a URL-encoded form body into req.form (and returns it)."""
         from .utils import parse_qs
 
         self.form = parse_qs((yield from self.read_body()).decode())
@@ -30,6 +35,7 @@ class HTTPRequest:
 
     @_co
     def read_json(self):
+        """Reads the body and returns it parsed as JSON (ValueError if it is not)."""
         try:
             import json
         except ImportError:

@@ -16,7 +16,7 @@ class Rule:
             self.segs.append(s)
 
     def match(self, path):
-        # {name: value} when path matches, else None.
+        """{name: value} when path matches, else None."""
         parts = path.split("/")
         segs = self.segs
         params = {}

@@ -14,6 +14,7 @@ _MIME = (
 
 
 def mime_type(fname):
+    """MIME type of a file name by its extension (application/octet-stream if unknown)."""
     i = fname.rfind(".")
     if i >= 0:
         j = _MIME.find("\n" + fname[i:].lower() + " ")
@@ -24,8 +25,9 @@ def mime_type(fname):
 
 
 def app_dir(app):
-    # Folder of the app's package: templates/ and static/ are found there;
-    # the current directory for WebApp(None) or WebApp("__main__").
+    """Folder of the app's package: templates/ and static/ are found there;
+    the current directory for WebApp(None) or WebApp("__main__").
+    """
     if app.pkg is None:
         return "."
     m = __import__(app.pkg)
@@ -38,7 +40,7 @@ def app_dir(app):
 
 
 def safe_path(path):
-    # True if path names a file below its folder: no "..", ".", empty or absolute parts.
+    """True if path names a file below its folder: no "..", ".", empty or absolute parts."""
     for s in path.split("/"):
         if s in ("", ".", "..") or "\\" in s or "\0" in s:
             return False
@@ -46,6 +48,7 @@ def safe_path(path):
 
 
 def serve_static(app, req, resp):
+    """Serves req.url_match.group(1) ("static/..."), refusing traversal with 403."""
     from .utils import unquote
 
     path = unquote(req.url_match.group(1))  # "static/..."
@@ -58,7 +61,7 @@ def serve_static(app, req, resp):
 
 
 def sendfile(app, resp, fname, content_type=None, headers=None, gzip=False):
-    # fname is relative to the app's folder; streamed through one small buffer.
+    """fname is relative to the app's folder; streamed through one small buffer."""
     path = app_dir(app) + "/" + fname
     ct = content_type or mime_type(fname)
     extra = ""

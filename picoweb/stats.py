@@ -29,6 +29,7 @@ async def _sample(ms):
 
 
 def mount(app, url="/_stats", every_ms=50):
+    """Mounts the /_stats route (heap figures, requests, errors) on app."""
     sub = WebApp(None, serve_static=False)
 
     @sub.route("/")

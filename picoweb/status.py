@@ -14,7 +14,7 @@ _REASONS = (
 
 
 def reason(code):
-    # "404" -> "Not Found"; "Unknown" for a code not in the table.
+    """"404" -> "Not Found"; "Unknown" for a code not in the table."""
     i = _REASONS.find("\n" + code + " ")
     if i < 0:
         return "Unknown"

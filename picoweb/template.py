@@ -10,7 +10,7 @@ _loaders = {}  # module prefix -> loader, for {% include {{ name }} %}
 
 
 def include(modname, name):
-    # The render() of template `name`, a sibling of the compiled module `modname`.
+    """The render() of template `name`, a sibling of the compiled module `modname`."""
     prefix = modname.rpartition(".")[0]
     prefix = prefix + "." if prefix else ""
     loader = _loaders.get(prefix)
@@ -37,7 +37,7 @@ def _compile(src_path, out_path, escape):
 
 
 class CompiledLoader:
-    # Imports precompiled modules (.py or .mpy, or frozen); never compiles.
+    """Imports precompiled modules (.py or .mpy, or frozen); never compiles."""
     def __init__(self, pkg, dir="templates", escape=True):
         self.pkg = pkg
         self.dir = dir
@@ -47,10 +47,11 @@ class CompiledLoader:
         _loaders[self.prefix] = self
 
     def load(self, name):
+        """The render() of template name, imported from its compiled module."""
         return _import(self.prefix + _modname(name))
 
     def path(self, name):
-        # Folder of the templates: the app package's, or the current directory's.
+        """Folder of the templates: the app package's, or the current directory's."""
         base = "."
         if self.pkg and self.pkg != "__main__":
             from .static import app_dir
@@ -60,9 +61,11 @@ class CompiledLoader:
 
 
 class SourceLoader(CompiledLoader):
-    # Imports the compiled module; compiles the template beside its source first if
-    # there is none (as utemplate.source does).
+    """Imports the compiled module; compiles the template beside its source first if
+    there is none (as utemplate.source does).
+    """
     def load(self, name):
+        """The render() of template name: its compiled module, compiling it first if there is none."""
         try:
             return CompiledLoader.load(self, name)
         except ImportError as e:
@@ -76,12 +79,13 @@ class SourceLoader(CompiledLoader):
 
 
 class RecompileLoader(CompiledLoader):
-    # Compiles a template again whenever its source (or an include) changed: for development.
+    """Compiles a template again whenever its source (or an include) changed: for development."""
     def __init__(self, pkg, dir="templates", escape=True):
         CompiledLoader.__init__(self, pkg, dir, escape)
         self.cache = {}  # name -> (source mtime, render)
 
     def load(self, name):
+        """The render() of template name, compiled again if any template changed."""
         import os
 
         src = self.path(name)
@@ -97,7 +101,7 @@ class RecompileLoader(CompiledLoader):
 
 
 def loader_for(pkg, escape=True):
-    # The default: recompiling on CPython (development), compiling on first use elsewhere.
+    """The default: recompiling on CPython (development), compiling on first use elsewhere."""
     if sys.implementation.name == "cpython":
         return RecompileLoader(pkg, "templates", escape)
     return SourceLoader(pkg, "templates", escape)

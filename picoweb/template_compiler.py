@@ -43,6 +43,8 @@ class _Func:
 
 
 class Compiler:
+    """Compiles templates read by read(name) -> text into Python source (compile(name))."""
+
     def __init__(self, read, escape=True):
         # read(name) -> the text of template `name` (for the main one and for includes)
         self.read = read
@@ -52,11 +54,12 @@ class Compiler:
         self.where = None
 
     def error(self, msg, where=None):
+        """Raises TemplateSyntaxError naming the template file and line."""
         f, l = where or self.where
         raise TemplateSyntaxError("%s:%d: %s" % (f, l, msg))
 
     def compile(self, name):
-        # Python source of the module for template `name`.
+        """Python source of the module for template `name`."""
         lines = self._function(name, "render", 0, ())
         out = ["# Compiled by picoweb from %s: edit the template, not this file." % name]
         if "_e" in self.uses:
@@ -227,7 +230,7 @@ class Compiler:
 
 
 def compile_template(path, escape=True):
-    # Python source for the template file at path; includes are found beside it.
+    """Python source for the template file at path; includes are found beside it."""
     d, _, name = path.rpartition("/")
 
     def read(n):

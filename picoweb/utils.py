@@ -2,12 +2,12 @@
 
 
 def unquote_plus(s):
-    # "a+b%C3%A9" -> "a bé" (form fields and query strings).
+    """"a+b%C3%A9" -> "a bé" (form fields and query strings)."""
     return unquote(s.replace("+", " "))
 
 
 def unquote(s):
-    # "a%20b" -> "a b" (paths); a malformed %-escape is kept as it is.
+    """"a%20b" -> "a b" (paths); a malformed %-escape is kept as it is."""
     if "%" not in s:
         return s
     parts = s.split("%")
@@ -26,7 +26,7 @@ def unquote(s):
 
 
 def parse_qs(s):
-    # {"name": "value"}; a repeated name gives a list, a name without "=" gives True.
+    """{"name": "value"}; a repeated name gives a list, a name without "=" gives True."""
     res = {}
     if s:
         for p in s.split("&"):

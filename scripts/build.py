@@ -140,12 +140,9 @@ def build_firmware(board, app=None, micropy_dir=None, dry=False):
         if board.get("variant"):
             cmd.append("BOARD_VARIANT=" + board["variant"])
     env = dict(os.environ, PICOWEB_APP_STAGE=st)
-    if board["port"] == "unix":
-        run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)
-    else:
-        run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)
-        run(["make", "-C", os.path.join(mp, "ports", board["port"]), "submodules",
-             "BOARD=" + board["board"]], dry)
+    run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)  # the port's build freezes with it
+    if board["port"] != "unix":
+        run(["make", "-C", os.path.join(mp, "ports", board["port"]), "submodules", "BOARD=" + board["board"]], dry)
     run(cmd, dry, env=env)
     img = firmware_image(board, mp)
     dest = os.path.join(out_dir(board), "firmware.bin" if board["port"] != "unix" else "micropython")

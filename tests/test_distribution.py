@@ -173,3 +173,22 @@ def test_board_file_is_json_with_a_note(fwdir):
     for name in BOARDS:
         with open(os.path.join(ROOT, "boards", name, "board.json")) as f:
             assert json.load(f)["note"]
+
+
+def test_firmware_dry_run_prints_the_port_build(fwdir, tmp_path):
+    mp = tmp_path / "micropython"
+    (mp / "ports" / "esp32").mkdir(parents=True)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "idf.py").write_text("#!/bin/sh\n")
+    (bin_dir / "idf.py").chmod(0o755)
+    p = script("scripts/build.py", "firmware", "esp32", env={"MICROPY_DIR": str(mp), "DRY_RUN": "1",
+                                                              "PATH": "%s:%s" % (bin_dir, os.environ["PATH"])})
+    assert p.returncode == 0, p.stderr
+    cmds = [l for l in p.stdout.splitlines() if l.startswith("$ ")]
+    assert cmds == [
+        "$ make -C %s/mpy-cross" % mp,
+        "$ make -C %s/ports/esp32 submodules BOARD=ESP32_GENERIC" % mp,
+        "$ make -C %s/ports/esp32 -j2 FROZEN_MANIFEST=%s/boards/esp32/manifest.py BOARD=ESP32_GENERIC" % (mp, ROOT),
+    ]
+    assert "copy %s/ports/esp32/build-ESP32_GENERIC/firmware.bin -> %s" % (mp, fwdir / "esp32" / "firmware.bin") in p.stdout
