@@ -164,6 +164,67 @@ def template_figures(mpyd):
     return res
 
 
+def notes_ok(port):
+    # The notes app's pages in use: list, add, edit, delete, and page loads 4 at a time.
+    import concurrent.futures
+    import urllib.request
+
+    def go(path, body=None):
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=body)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as f:
+                return f.status, f.read()
+        except Exception as e:
+            return getattr(e, "code", 0), b""
+
+    if go("/")[0] != 200:
+        return False
+    for i in range(5):
+        if go("/new", b"title=note+%d&text=%s" % (i, b"x" * 200))[0] != 200:  # 303, followed to /
+            return False
+    if go("/edit/3")[0] != 200 or go("/edit/3", b"title=edited&text=y")[0] != 200 or go("/delete/2", b"")[0] != 200:
+        return False
+    with concurrent.futures.ThreadPoolExecutor(4) as ex:
+        res = list(ex.map(lambda p: go(p), ["/", "/edit/1", "/static/notes.css", "/edit/4"] * 10))
+    return all(st == 200 and b for st, b in res)
+
+
+def notes_heap(lo=8, hi=512):
+    # The smallest heap (KiB) at which the notes app, built for the unix board (.mpy, templates
+    # precompiled), serves notes_ok(): the app the README's heap figure talks about.
+    import tempfile
+
+    import boards
+    import build
+
+    tmp = tempfile.mkdtemp()
+    os.environ["PICOWEB_FIRMWARE_DIR"] = tmp
+    build.build_mpy(boards.load("unix"), os.path.join(ROOT, "examples", "notes"))
+    fw = os.path.join(tmp, "unix")
+
+    def works(kib):
+        shutil.rmtree(os.path.join(fw, "notes"), ignore_errors=True)
+        p = ServerProcess("micropython", os.path.join(fw, "main.py"), heap="%dK" % kib,
+                          path=[os.path.join(fw, "lib")], cwd=fw, wait=10.0)
+        try:
+            return p.ok and notes_ok(p.port) and p.alive()
+        finally:
+            p.stop()
+
+    if not works(hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if works(mid):
+            hi = mid
+        else:
+            lo = mid
+    while not (works(hi) and works(hi)):
+        hi += 1
+    shutil.rmtree(tmp)
+    return hi
+
+
 def main():
     quick = "--quick" in sys.argv
     need("wrk", "wrk")
@@ -183,6 +244,9 @@ def main():
                     continue
                 print("smallest heap: %s from .%s ..." % (app, kind), flush=True)
                 results["heap_kib"]["%s/%s" % (app, kind)] = smallest_heap(app, d)
+    if "--no-heap" not in sys.argv:
+        print("smallest heap: the notes app (examples/notes) from .mpy ...", flush=True)
+        results["heap_kib"]["notes/mpy"] = notes_heap()
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
         results["templates"] = template_figures(mpyd)
@@ -214,6 +278,8 @@ def report(r):
         for a in APPS:
             out.append("| %s | %s | %s |" % (a, r["heap_kib"].get(a + "/py"), r["heap_kib"].get(a + "/mpy", "-")))
         out.append("")
+        if "notes/mpy" in r["heap_kib"]:
+            out += ["The notes app (examples/notes, templates precompiled) from .mpy: %s KiB" % r["heap_kib"]["notes/mpy"], ""]
     if r.get("templates"):
         t = r["templates"]
         out += ["## Templates (MicroPython unix x64, bytes of live heap)", "",
