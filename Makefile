@@ -29,9 +29,9 @@ help:
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt
-	@command -v wrk >/dev/null && command -v ab >/dev/null || { \
-	  echo "installing Debian's wrk and apache2-utils (load generators)"; \
-	  apt-get update -qq && apt-get install -y -qq wrk apache2-utils >/dev/null; }
+	@command -v wrk >/dev/null && command -v ab >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing Debian's wrk, apache2-utils (load generators), chromium and chromium-driver (browser test)"; \
+	  apt-get update -qq && apt-get install -y -qq wrk apache2-utils chromium chromium-driver >/dev/null; }
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt

@@ -1,0 +1,65 @@
+# The notes app in a real browser: headless Chromium (Debian's chromium and chromedriver)
+# drives it, served by the MicroPython unix port. The screenshot is kept in tests/artifacts/.
+import os
+import shutil
+import tempfile
+
+import pytest
+
+from conftest import ROOT, Server
+
+from selenium import webdriver  # requirements-dev.txt
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
+
+
+@pytest.fixture
+def browser():
+    if not shutil.which("chromedriver"):
+        pytest.fail("chromedriver not found: run `make setup` (Debian's chromium and chromium-driver)")
+    profile = tempfile.mkdtemp()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for a in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              "--user-data-dir=" + profile, "--window-size=800,600"):
+        opts.add_argument(a)
+    b = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    b.implicitly_wait(5)
+    yield b
+    b.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_notes_in_a_browser(browser, tmp_path):
+    d = tmp_path / "notes"
+    shutil.copytree(os.path.join(ROOT, "examples", "notes"), d, ignore=shutil.ignore_patterns("notes", "*_tpl.py"))
+    srv = Server("micropython", str(d / "main.py"), heap="160K", cwd=str(d), path=(ROOT, str(d)))
+    base = "http://127.0.0.1:%d" % srv.port
+    try:
+        browser.get(base + "/")
+        assert browser.find_element(By.ID, "empty").text == "No notes yet."
+        for title, text in (("Water the plants", "the fern too"), ("Call <Anna>", "about Sunday")):
+            browser.find_element(By.ID, "new").click()
+            browser.find_element(By.ID, "title").send_keys(title)
+            browser.find_element(By.ID, "text").send_keys(text)
+            browser.find_element(By.ID, "save").click()
+        links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#notes a")]
+        assert links == ["Water the plants", "Call <Anna>"]  # escaped by the template, shown as typed
+        browser.find_element(By.LINK_TEXT, "Water the plants").click()
+        t = browser.find_element(By.ID, "title")
+        t.clear()
+        t.send_keys("Water all the plants")
+        browser.find_element(By.ID, "save").click()
+        browser.find_element(By.ID, "delete-2").click()
+        browser.refresh()
+        links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#notes a")]
+        assert links == ["Water all the plants"]
+        # the stylesheet came through (gzipped: browsers accept it)
+        assert browser.execute_script("return getComputedStyle(document.body).fontFamily").startswith("sans-serif")
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        browser.save_screenshot(os.path.join(ARTIFACTS, "notes.png"))
+    finally:
+        srv.stop()
