@@ -11,6 +11,8 @@ from conftest import ROOT, Server
 from selenium import webdriver  # requirements-dev.txt
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 
@@ -33,6 +35,13 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def submit(browser, element_id):
+    # Clicks a form's button and waits until the next page has replaced this one.
+    button = browser.find_element(By.ID, element_id)
+    button.click()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+
+
 def test_notes_in_a_browser(browser, tmp_path):
     d = tmp_path / "notes"
     shutil.copytree(os.path.join(ROOT, "examples", "notes"), d, ignore=shutil.ignore_patterns("notes", "*_tpl.py"))
@@ -45,15 +54,15 @@ def test_notes_in_a_browser(browser, tmp_path):
             browser.find_element(By.ID, "new").click()
             browser.find_element(By.ID, "title").send_keys(title)
             browser.find_element(By.ID, "text").send_keys(text)
-            browser.find_element(By.ID, "save").click()
+            submit(browser, "save")
         links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#notes a")]
         assert links == ["Water the plants", "Call <Anna>"]  # escaped by the template, shown as typed
         browser.find_element(By.LINK_TEXT, "Water the plants").click()
         t = browser.find_element(By.ID, "title")
         t.clear()
         t.send_keys("Water all the plants")
-        browser.find_element(By.ID, "save").click()
-        browser.find_element(By.ID, "delete-2").click()
+        submit(browser, "save")
+        submit(browser, "delete-2")
         browser.refresh()
         links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#notes a")]
         assert links == ["Water all the plants"]
