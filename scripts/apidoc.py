@@ -22,6 +22,8 @@ SECTIONS = [
     ("picoweb.template", None, "picoweb.template: template loaders"),
     ("picoweb.template_compiler", ["Compiler", "TemplateSyntaxError", "compile_template"], "picoweb.template_compiler"),
     ("picoweb.stats", ["mount"], "picoweb.stats: heap figures of a board"),
+    ("picoweb.cookies", ["get_cookies", "cookie_header", "sign", "unsign", "equal"], "picoweb.cookies: cookies and signed values"),
+    ("picoweb.auth", ["basic_auth", "protect", "credentials"], "picoweb.auth: HTTP Basic authentication"),
 ]
 SKIP = {"Server", "Connection.begin", "Connection.start", "Connection.end", "Connection.line", "Connection.timeout"}
 
