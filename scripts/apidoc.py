@@ -24,6 +24,7 @@ SECTIONS = [
     ("picoweb.stats", ["mount"], "picoweb.stats: heap figures of a board"),
     ("picoweb.cookies", ["get_cookies", "cookie_header", "sign", "unsign", "equal"], "picoweb.cookies: cookies and signed values"),
     ("picoweb.auth", ["basic_auth", "protect", "credentials"], "picoweb.auth: HTTP Basic authentication"),
+    ("picoweb.sse", ["stream", "EventStream", "format_event"], "picoweb.sse: server-sent events"),
 ]
 SKIP = {"Server", "Connection.begin", "Connection.start", "Connection.end", "Connection.line", "Connection.timeout"}
 

@@ -54,3 +54,26 @@ def test_basic_auth_on_a_mounted_app(extras):
     assert request(extras.port, path="/settings/").status == 401
     r = request(extras.port, path="/settings/", headers=basic("admin", "admin"))
     assert r.status == 200 and b"home" in r.body
+
+
+def test_server_sent_events(extras):
+    r = request(extras.port, path="/events", close=False)
+    assert r.headers["content-type"] == "text/event-stream" and r.headers["cache-control"] == "no-cache"
+    events = [e for e in r.body.decode().split("\n\n") if e and not e.startswith(":")]
+    assert events == ["event: tick\nid: %d\ndata: tick %d\ndata: second line" % (i, i) for i in range(3)]
+
+
+def test_events_stop_when_the_client_goes_away(extras):
+    import json
+    import time
+
+    c = Conn(extras.port)
+    c.send(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+    while c.buf.count(b"data: ") < 3:
+        c._more()
+    assert json.loads(request(extras.port, path="/endless-state").body)["endless"] == "running"
+    c.close()
+    end = time.time() + 5
+    while json.loads(request(extras.port, path="/endless-state").body)["endless"] != "stopped":
+        assert time.time() < end, "the event source was not stopped"
+        time.sleep(0.1)

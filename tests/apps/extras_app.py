@@ -31,6 +31,46 @@ async def secret(req, resp):
     await picoweb.send(resp, "the secret", content_type="text/plain")
 
 
+try:
+    import asyncio
+except ImportError:
+    import uasyncio as asyncio
+from picoweb import sse
+
+STATE = {"endless": "idle"}
+
+
+@app.route("/events")
+async def events(req, resp):
+    async def three(es):
+        for i in range(3):
+            await es.send("tick %d\nsecond line" % i, event="tick", id=i)
+            await asyncio.sleep(0.05)
+
+    await sse.stream(req, resp, three, heartbeat=0.2)
+
+
+@app.route("/endless")
+async def endless(req, resp):
+    async def forever(es):
+        STATE["endless"] = "running"
+        try:
+            i = 0
+            while True:
+                await es.send(i)
+                i += 1
+                await asyncio.sleep(0.05)
+        finally:
+            STATE["endless"] = "stopped"
+
+    await sse.stream(req, resp, forever, heartbeat=0.1)
+
+
+@app.route("/endless-state")
+def endless_state(req, resp):
+    yield from picoweb.jsonify(resp, STATE)
+
+
 settings = picoweb.WebApp(None, serve_static=False)
 
 
