@@ -21,6 +21,7 @@ BUILD = os.path.join(ROOT, "build", "bench")
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import mpy  # noqa: E402
+from heapsearch import smallest  # noqa: E402
 from serverproc import ServerProcess  # noqa: E402
 
 CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
@@ -117,18 +118,8 @@ def works(app, libdir, heap):
 
 
 def smallest_heap(app, libdir, lo=4, hi=512):
-    # Binary search in KiB, then confirmed twice at the answer (fragmentation is not monotonic).
-    if not works(app, libdir, hi):
-        return None
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if works(app, libdir, mid):
-            hi = mid
-        else:
-            lo = mid
-    while not (works(app, libdir, hi) and works(app, libdir, hi)):
-        hi += 1
-    return hi
+    # The smallest heap (KiB) at which app answers 400 requests at concurrency 4.
+    return smallest(lambda kib: works(app, libdir, kib), lo, hi)
 
 
 def template_figures(mpyd):
@@ -211,18 +202,9 @@ def notes_heap(lo=8, hi=512):
         finally:
             p.stop()
 
-    if not works(hi):
-        return None
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if works(mid):
-            hi = mid
-        else:
-            lo = mid
-    while not (works(hi) and works(hi)):
-        hi += 1
+    kib = smallest(works, lo, hi)
     shutil.rmtree(tmp)
-    return hi
+    return kib
 
 
 def main():

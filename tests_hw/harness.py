@@ -30,6 +30,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import boards  # noqa: E402
+from heapsearch import smallest  # noqa: E402
 import build  # noqa: E402
 import device  # noqa: E402
 from serverproc import free_port  # noqa: E402
@@ -345,17 +346,7 @@ def smallest_heap(target, fw, lo_kib=8, hi_kib=512):
         finally:
             target.stop()
 
-    if not passes(hi_kib):
-        return None
-    while hi_kib - lo_kib > 1:
-        mid = (lo_kib + hi_kib) // 2
-        if passes(mid):
-            hi_kib = mid
-        else:
-            lo_kib = mid
-    while not (passes(hi_kib) and passes(hi_kib)):  # confirmed twice: fragmentation is not monotonic
-        hi_kib += 1
-    return hi_kib
+    return smallest(passes, lo_kib, hi_kib)
 
 
 # ---- output ----
