@@ -51,7 +51,6 @@ async def main():
     c = picoweb.Connection(s, s, 512)
     gc.collect()
     t = time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
-    a0 = gc.mem_alloc() if hasattr(gc, "mem_alloc") else 0
     await app._serve_conn(c)
     t2 = time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
     print("%.2f us/request, %d bytes out/request" % ((t2 - t) / N, s.out // N))

@@ -19,14 +19,10 @@ sys.path.insert(0, HERE)
 
 import boards  # noqa: E402
 from build import out_dir  # noqa: E402
-from toolrun import ToolError, main_guard, run  # noqa: E402
-
-BIN = os.path.dirname(sys.executable)
-
+from toolrun import ToolError, main_guard, run, venv_tool  # noqa: E402
 
 def tool(name):
-    p = os.path.join(BIN, name)
-    return p if os.path.exists(p) else name
+    return venv_tool(name) or name  # a missing tool is reported when its command runs
 
 
 def check_port(port, dry):

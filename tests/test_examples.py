@@ -5,7 +5,7 @@ import os
 import pytest
 
 from conftest import ROOT, RUNTIMES, Server
-from httpclient import Conn, request
+from httpclient import request
 
 EX = os.path.join(ROOT, "examples")
 CASES = [
