@@ -46,7 +46,10 @@ class Connection:
     sent = False  # bytes went to the socket: too late for an error status
     keep = False  # the client may send another request afterwards
     http10 = False  # HTTP/1.0 client: no chunked encoding
-    left = None  # body bytes the handler may still read (None: unknown)
+    left = None  # body bytes the handler may still read (None: unknown; chunked: of this chunk)
+    te = 0  # a chunked request body: 1 before its first chunk, 2 after a chunk, 0 once read
+    cont = False  # the client sent "Expect: 100-continue"
+    cap = 0  # chunked body bytes still allowed (the route's max_body, counted down)
     deadline = None  # ticks after which the watchdog cancels this connection
     rto = 10000  # ms a handler's single read or write may wait
     task = None
@@ -113,16 +116,20 @@ class Connection:
     @_co
     def read(self, n=-1):
         """Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown)."""
-        left = self.left
-        if left is not None and (n < 0 or n > left):
-            n = left
-        if n < 0:
+        if n < 0 and (self.left is None or self.te):  # a body of unknown length: piece by piece
             b = b""
             while True:
                 d = yield from self.read(self.bufsize)
                 if not d:
                     return b
                 b += d
+        left = self.left
+        if not left and self.te:
+            from .chunked import next_chunk  # only requests with a chunked body need it
+
+            left = yield from next_chunk(self)
+        if left is not None and (n < 0 or n > left):
+            n = left
         if not n:
             return b""
         if self.pos >= len(self.buf):

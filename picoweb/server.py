@@ -132,10 +132,21 @@ class Server:
                             raise HTTPError(431)
                         keep = _header(c, l, h, keep)
                     req.headers = h
-                    if c.left is None:
+                    if c.te:
+                        if c.left is not None:
+                            raise HTTPError(400)  # both framings: a request smuggling attempt
+                        c.left = 0
+                        c.cap = extra.get("max_body", self.max_body)  # checked chunk by chunk
+                    elif c.left is None:
                         c.left = 0
                     elif c.left > extra.get("max_body", self.max_body):
                         raise HTTPError(413)
+                    if c.cont:  # the client waits for a go-ahead before sending its body
+                        c.cont = False
+                        if type(found) is tuple:
+                            c.w.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                        else:
+                            keep = False  # the body may or may not follow: don't read on
             except HTTPError as e:
                 c.deadline = None
                 c.begin(False, False, False)
@@ -161,6 +172,11 @@ class Server:
                     if r is not False and c.end():
                         yield from c.drain()
                 except Exception as e:
+                    if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
+                        if not c.sent:
+                            c.keep = False  # the rest of the body is not read
+                            yield from http_error(c, *e.args)
+                        return True
                     self.errors += 1
                     if isinstance(e, MemoryError):
                         gc.collect()
@@ -178,9 +194,12 @@ class Server:
             if r is False:
                 return False
             # Discard what the handler left of the body (at most max_body) to reach the next request.
-            while c.keep and c.left:
-                if not (yield from c.read(self.bufsize)):
-                    return True
+            try:
+                while c.keep and (c.left or c.te):
+                    if not (yield from c.read(self.bufsize)) and c.left:
+                        return True  # the client left
+            except HTTPError:
+                return True  # a bad or too large chunked body: only closing is left
             if not c.keep:
                 return True
 
@@ -234,7 +253,7 @@ def _header(c, l, h, keep):
     if not sep:
         raise HTTPError(400)
     v = v.strip()
-    lk = k.lower() if k[0] in b"cCtT" else b""  # only framing headers need a closer look
+    lk = k.lower() if k[0] in b"cCtTeE" else b""  # only framing headers need a closer look
     if lk == b"content-length":
         if not v.isdigit() or (c.left is not None and int(v) != c.left):
             raise HTTPError(400)
@@ -246,7 +265,13 @@ def _header(c, l, h, keep):
         elif b"keep-alive" in v:
             keep = True
     elif lk == b"transfer-encoding":
-        raise HTTPError(501)  # chunked request bodies are not supported
+        if v.lower() != b"chunked" or c.te:
+            raise HTTPError(501)  # no other transfer coding is supported
+        c.te = 1
+    elif lk == b"expect":
+        if v.lower() != b"100-continue":
+            raise HTTPError(417)
+        c.cont = True
     if h is not None:
         h[k] = v
     return keep

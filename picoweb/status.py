@@ -7,7 +7,7 @@ _REASONS = (
     "\n400 Bad Request\n401 Unauthorized\n403 Forbidden\n404 Not Found"
     "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout\n409 Conflict"
     "\n411 Length Required\n413 Content Too Large\n414 URI Too Long"
-    "\n415 Unsupported Media Type\n422 Unprocessable Content\n429 Too Many Requests"
+    "\n415 Unsupported Media Type\n417 Expectation Failed\n422 Unprocessable Content\n429 Too Many Requests"
     "\n431 Request Header Fields Too Large\n500 Internal Server Error"
     "\n501 Not Implemented\n503 Service Unavailable\n505 HTTP Version Not Supported\n"
 )

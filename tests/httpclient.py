@@ -110,7 +110,7 @@ def request(port, method="GET", path="/", headers=None, body=b"", version="HTTP/
         h = {"Host": "127.0.0.1"}
         if close:
             h["Connection"] = "close"
-        if body:
+        if body and "Transfer-Encoding" not in (headers or {}):
             h["Content-Length"] = str(len(body))
         h.update(headers or {})
         head = "%s %s %s\r\n" % (method, path, version)

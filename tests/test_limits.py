@@ -76,9 +76,67 @@ def test_body_over_limit_is_413_without_reading_it(full_app):
     c.close()
 
 
-def test_chunked_request_body_refused_clearly(full_app):
-    out = raw(full_app.port, b"POST /form HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
-    assert status_of(out) == 501
+def chunked(body, size):
+    # body in chunks of size bytes, the last one with an extension, then a trailer field
+    out = b""
+    for i in range(0, len(body), size):
+        out += b"%x;ext=1\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size])
+    return out + b"0\r\nX-Trailer: yes\r\n\r\n"
+
+
+def test_chunked_request_body_is_read(full_app):
+    c = Conn(full_app.port)
+    body = b"x" * 1500 + b"=end"
+    c.send(b"POST /only-post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(body, 700))
+    r = c.response()
+    assert (r.status, r.body) == (200, b"body=" + body)
+    # the connection goes on: an unread chunked body is skipped to reach the next request
+    c.send(b"POST /qs?a=1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n" + chunked(b"abc" * 50, 7)
+           + b"GET /qs?b=2 HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert c.response().body == b'{"a": "1"}' and c.response().body == b'{"b": "2"}'
+    c.close()
+
+
+def test_chunked_form_and_json(full_app):
+    r = request(full_app.port, "POST", "/form", {"Transfer-Encoding": "chunked"}, chunked(b"a=1&b=two+words", 4))
+    assert json.loads(r.body) == {"a": "1", "b": "two words"}
+    r = request(full_app.port, "POST", "/json", {"Transfer-Encoding": "chunked"}, chunked(b'{"k": [1, 2]}', 5))
+    assert r.status == 201 and json.loads(r.body) == {"got": {"k": [1, 2]}}
+
+
+def test_chunked_body_over_limit_is_413(full_app):
+    c = Conn(full_app.port)
+    c.send(b"POST /only-post HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(b"y" * 3000, 1000))
+    r = c.response()
+    assert r.status == 413 and r.headers["connection"] == "close"
+    c.close()
+
+
+@pytest.mark.parametrize("head, body, status", [
+    (b"Transfer-Encoding: gzip, chunked", b"0\r\n\r\n", 501),
+    (b"Transfer-Encoding: chunked\r\nContent-Length: 3", b"3\r\nabc\r\n0\r\n\r\n", 400),
+    (b"Transfer-Encoding: chunked", b"zz\r\nabc\r\n0\r\n\r\n", 400),
+    (b"Transfer-Encoding: chunked", b"-3\r\nabc\r\n0\r\n\r\n", 400),
+    (b"Transfer-Encoding: chunked", b"3\r\nabcdef\r\n0\r\n\r\n", 400),
+    (b"Expect: something-else", b"", 417),
+])
+def test_bad_request_framing(full_app, head, body, status):
+    out = raw(full_app.port, b"POST /only-post HTTP/1.1\r\nHost: x\r\n" + head + b"\r\n\r\n" + body)
+    assert status_of(out) == status
+
+
+def test_expect_100_continue(full_app):
+    c = Conn(full_app.port)
+    c.send(b"POST /only-post HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+    r = c.response()  # the go-ahead comes before the body is sent
+    assert (r.status, r.reason) == (100, "Continue")
+    c.send(b"hello")
+    assert c.response().body == b"body=hello"
+    # no such route: the final answer at once, and the connection ends (the body may not follow)
+    c.send(b"POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+    r = c.response()
+    assert r.status == 404 and r.headers["connection"] == "close"
+    c.close()
 
 
 def test_silent_client_is_closed_after_header_timeout(full_app):
