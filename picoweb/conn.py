@@ -38,6 +38,7 @@ class Connection:
     """Response state, reset by begin() for each request."""
     status = None
     hdr = None  # header block not yet sent (bytes, without its framing headers)
+    xh = None  # header lines added to this request's response (picoweb.cors sets them)
     _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
     held = None  # the first body piece, waiting with the headers
     length = None  # body length given to start(); -1: the handler's headers frame it
@@ -168,7 +169,7 @@ class Connection:
         self.http10 = http10
         self.nobody = head
         self.keep = keep
-        self.status = self.hdr = self.held = None
+        self.status = self.hdr = self.held = self.xh = None
         self.sent = False
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
@@ -203,6 +204,8 @@ class Connection:
         # The header block, finished with the framing of a body of n bytes (None: unknown).
         h = self.hdr
         self.hdr = None
+        if self.xh:
+            h += self.xh
         if self.length is not None:
             n = self.length
         if n is not None:

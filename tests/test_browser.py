@@ -72,3 +72,31 @@ def test_notes_in_a_browser(browser, tmp_path):
         browser.save_screenshot(os.path.join(ARTIFACTS, "notes.png"))
     finally:
         srv.stop()
+
+
+def test_websocket_in_a_browser(browser):
+    # Chromium's WebSocket against picoweb.websocket on the MicroPython unix port: text, binary,
+    # a 20,000-byte message, and a close started by the server with its code and reason.
+    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "ws_app.py"), heap="256K")
+    try:
+        browser.get("http://127.0.0.1:%d/" % srv.port)
+        WebDriverWait(browser, 10).until(lambda b: b.title == "done")
+        log = browser.find_element(By.ID, "log").text.split("\n")
+        assert log == ["text hello from the browser", "binary 0,1,2,255", "text long 20000",
+                       "closed 4001 asked to true"]
+    finally:
+        srv.stop()
+
+
+def test_cors_in_a_browser(browser):
+    # A page from http://localhost:PORT calls the API at http://127.0.0.1:PORT (another origin):
+    # the allowed call goes through its preflight, the others are blocked by the browser.
+    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "cors_app.py"), heap="160K")
+    try:
+        browser.get("http://localhost:%d/" % srv.port)
+        WebDriverWait(browser, 10).until(lambda b: b.title == "done")
+        log = browser.find_element(By.ID, "log").text.split("\n")
+        assert log == ['post 200 {"got": "hi"} 3', "other header blocked", "no cors blocked",
+                       'public 200 {"open": true} null']
+    finally:
+        srv.stop()
