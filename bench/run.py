@@ -22,7 +22,7 @@ BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import mpy  # noqa: E402
 from heapsearch import smallest  # noqa: E402
-from serverproc import ServerProcess  # noqa: E402
+from serverproc import ServerProcess, micropython  # noqa: E402
 
 CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
 APPS = {
@@ -207,6 +207,22 @@ def notes_heap(lo=8, hi=512):
     return kib
 
 
+OPTIONAL = ("route", "static", "utils", "stats", "cookies", "auth", "sse", "websocket", "multipart", "cors",
+            "chunked", "template")
+
+
+def module_heap(mpyd):
+    # {module: bytes}: each measured in a fresh MicroPython process, from .mpy
+    out = {}
+    for m in OPTIONAL:
+        p = subprocess.run([micropython(), os.path.join(BENCH, "module_heap.py"), m], capture_output=True,
+                           text=True, env=dict(os.environ, MICROPYPATH=mpyd + ":.frozen"), timeout=60)
+        if p.returncode:
+            sys.exit("module_heap.py %s failed:\n%s" % (m, p.stdout + p.stderr))
+        out[m] = int(p.stdout.split()[-1])
+    return out
+
+
 def main():
     quick = "--quick" in sys.argv
     need("wrk", "wrk")
@@ -232,6 +248,8 @@ def main():
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
         results["templates"] = template_figures(mpyd)
+    print("optional modules: heap each adds once imported ...", flush=True)
+    results["module_heap_bytes"] = module_heap(mpyd)
     results["core_mpy_bytes"] = {f: os.path.getsize(os.path.join(mpyd, "picoweb", f + ".mpy")) for f in CORE}
     md = report(results)
     print(md)
@@ -269,6 +287,11 @@ def report(r):
         out += ["| %s | %s |" % kv for kv in t["table_peak_bytes"].items()]
         out += ["", "| loader | heap of the first render (10 rows) |", "|---|---|"]
         out += ["| %s | %s |" % kv for kv in t["first_render_bytes"].items()]
+        out.append("")
+    if r.get("module_heap_bytes"):
+        out += ["## Optional modules: heap each adds once imported (from .mpy, MicroPython unix x64, bytes)", "",
+                "| module | heap |", "|---|---|"]
+        out += ["| picoweb.%s | %s |" % kv for kv in r["module_heap_bytes"].items()]
         out.append("")
     sizes = r["core_mpy_bytes"]
     out.append("picoweb core, the modules every app loads: %d bytes of .mpy (%s)" % (
