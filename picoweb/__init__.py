@@ -86,6 +86,7 @@ class WebApp(Server):
         self.inited = False
         self.template_loader = None
         self._conns = []
+        self._waiting = 0
 
     # ---- building the app ----
 

@@ -20,7 +20,7 @@ def next_chunk(c):
     """Reads the next chunk's size line and returns its size; 0 at the last chunk, after which
     the trailer fields are skipped and the body is over. HTTPError(413) once the chunks add up
     to more than the route's max_body (c.cap)."""
-    if c.te == 2 and (yield from _line(c)):
+    if c.te & 2 and (yield from _line(c)):
         raise HTTPError(400)  # a chunk's data must end with CRLF
     size = (yield from _line(c)).split(b";")[0]  # chunk extensions are ignored
     try:
@@ -33,7 +33,7 @@ def next_chunk(c):
         c.cap -= n
         if c.cap < 0:
             raise HTTPError(413)
-        c.te = 2
+        c.te = 3
     else:
         for _ in range(32):  # trailer fields, up to an empty line
             if not (yield from _line(c)):

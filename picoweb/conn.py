@@ -38,7 +38,7 @@ class Connection:
     """Response state, reset by begin() for each request."""
     status = None
     hdr = None  # header block not yet sent (bytes, without its framing headers)
-    xh = None  # header lines added to this request's response (picoweb.cors sets them)
+    xh = None  # header lines for the next response head only (picoweb.cors sets them)
     _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
     held = None  # the first body piece, waiting with the headers
     length = None  # body length given to start(); -1: the handler's headers frame it
@@ -47,9 +47,10 @@ class Connection:
     sent = False  # bytes went to the socket: too late for an error status
     keep = False  # the client may send another request afterwards
     http10 = False  # HTTP/1.0 client: no chunked encoding
-    left = None  # body bytes the handler may still read (None: unknown; chunked: of this chunk)
-    te = 0  # a chunked request body: 1 before its first chunk, 2 after a chunk, 0 once read
-    cont = False  # the client sent "Expect: 100-continue"
+    # Body bytes the handler may still read: None unknown; with a chunked body, those of the
+    # current chunk, or -1 when the next chunk's size line is due.
+    left = None
+    te = 0  # bits: 1 a chunked body, 2 after its first chunk, 4 the client expects 100-continue
     cap = 0  # chunked body bytes still allowed (the route's max_body, counted down)
     deadline = None  # ticks after which the watchdog cancels this connection
     rto = 10000  # ms a handler's single read or write may wait
@@ -117,7 +118,7 @@ class Connection:
     @_co
     def read(self, n=-1):
         """Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown)."""
-        if n < 0 and (self.left is None or self.te):  # a body of unknown length: piece by piece
+        if n < 0 and (self.left is None or self.te):  # unknown length, or chunked: piece by piece
             b = b""
             while True:
                 d = yield from self.read(self.bufsize)
@@ -125,7 +126,7 @@ class Connection:
                     return b
                 b += d
         left = self.left
-        if not left and self.te:
+        if left == -1:
             from .chunked import next_chunk  # only requests with a chunked body need it
 
             left = yield from next_chunk(self)
@@ -141,7 +142,8 @@ class Connection:
         d = self.buf[self.pos : self.pos + n]
         self.pos += len(d)
         if left is not None:
-            self.left = left - len(d)
+            left -= len(d)
+            self.left = -1 if not left and self.te else left  # chunked: the next size line is due
         return d
 
     @_co
@@ -169,7 +171,7 @@ class Connection:
         self.http10 = http10
         self.nobody = head
         self.keep = keep
-        self.status = self.hdr = self.held = self.xh = None
+        self.status = self.hdr = self.held = None
         self.sent = False
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
@@ -206,6 +208,7 @@ class Connection:
         self.hdr = None
         if self.xh:
             h += self.xh
+            self.xh = None
         if self.length is not None:
             n = self.length
         if n is not None:
