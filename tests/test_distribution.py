@@ -103,7 +103,7 @@ def test_romfs_image_mounted_and_served_by_the_unix_port(fwdir):
     img = build.build_romfs(boards.load("unix"), os.path.join(ROOT, "examples", "hello.py"))
     with open(img, "rb") as f:
         assert f.read(4)[:3] == b"\xd2\xcd\x31"  # ROMFS magic
-    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "romfs_board.py"),
+    srv = Server("micropython", os.path.join(ROOT, "scripts", "romfs_run.py"),
                  args=(img, str(fwdir / "unix" / "main.py")), heap="64K", path=())
     try:
         r = request(srv.port, path="/")
