@@ -74,29 +74,27 @@ def test_notes_in_a_browser(browser, tmp_path):
         srv.stop()
 
 
-def test_websocket_in_a_browser(browser):
-    # Chromium's WebSocket against picoweb.websocket on the MicroPython unix port: text, binary,
-    # a 20,000-byte message, and a close started by the server with its code and reason.
-    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "ws_app.py"), heap="256K")
+def page_log(browser, app, heap, host="127.0.0.1"):
+    # Serves tests/apps/<app> on the MicroPython unix port, loads its page, waits until the page's
+    # script sets the title to "done", and returns the lines it wrote to #log.
+    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", app), heap=heap)
     try:
-        browser.get("http://127.0.0.1:%d/" % srv.port)
+        browser.get("http://%s:%d/" % (host, srv.port))
         WebDriverWait(browser, 10).until(lambda b: b.title == "done")
-        log = browser.find_element(By.ID, "log").text.split("\n")
-        assert log == ["text hello from the browser", "binary 0,1,2,255", "text long 20000",
-                       "closed 4001 asked to true"]
+        return browser.find_element(By.ID, "log").text.split("\n")
     finally:
         srv.stop()
+
+
+def test_websocket_in_a_browser(browser):
+    # Chromium's WebSocket against picoweb.websocket: text, binary, a 20,000-byte message, and a
+    # close started by the server with its code and reason.
+    assert page_log(browser, "ws_app.py", "256K") == [
+        "text hello from the browser", "binary 0,1,2,255", "text long 20000", "closed 4001 asked to true"]
 
 
 def test_cors_in_a_browser(browser):
     # A page from http://localhost:PORT calls the API at http://127.0.0.1:PORT (another origin):
     # the allowed call goes through its preflight, the others are blocked by the browser.
-    srv = Server("micropython", os.path.join(ROOT, "tests", "apps", "cors_app.py"), heap="160K")
-    try:
-        browser.get("http://localhost:%d/" % srv.port)
-        WebDriverWait(browser, 10).until(lambda b: b.title == "done")
-        log = browser.find_element(By.ID, "log").text.split("\n")
-        assert log == ['post 200 {"got": "hi"} 3', "other header blocked", "no cors blocked",
-                       'public 200 {"open": true} null']
-    finally:
-        srv.stop()
+    assert page_log(browser, "cors_app.py", "160K", host="localhost") == [
+        'post 200 {"got": "hi"} 3', "other header blocked", "no cors blocked", 'public 200 {"open": true} null']
