@@ -27,9 +27,8 @@ def index(req, resp):
 
 
 @app.route("/chat")
-async def chat(req, resp):
-    # messages up to 256 bytes; a client silent for 5 minutes is cut off
-    ws = await websocket.accept(req, resp, max_size=256, idle=300000)
+@websocket.with_websocket(max_size=256, idle=300000)  # a client silent for 5 minutes is cut off
+async def chat(req, ws):
     clients.append(ws)
     try:
         await ws.send("%d here" % len(clients))

@@ -25,7 +25,7 @@ SECTIONS = [
     ("picoweb.cookies", ["get_cookies", "cookie_header", "sign", "unsign", "equal"], "picoweb.cookies: cookies and signed values"),
     ("picoweb.auth", ["basic_auth", "protect", "credentials"], "picoweb.auth: HTTP Basic authentication"),
     ("picoweb.sse", ["stream", "EventStream", "format_event"], "picoweb.sse: server-sent events"),
-    ("picoweb.websocket", ["accept", "WebSocket"], "picoweb.websocket: WebSocket connections"),
+    ("picoweb.websocket", ["with_websocket", "accept", "WebSocket"], "picoweb.websocket: WebSocket connections"),
     ("picoweb.multipart", ["parse", "MultipartReader", "Part", "boundary"], "picoweb.multipart: file uploads"),
     ("picoweb.cors", ["enable", "CORS"], "picoweb.cors: cross-origin requests"),
 ]

@@ -73,6 +73,18 @@ def test_message_over_max_size_is_1009(ws_app):
         assert ws.close_code == 1009
 
 
+def test_decorated_handler_closes_when_it_returns(ws_app):
+    for msg, code in (("bye", 1000), ("fail", 1011)):
+        with connect(ws_app.url + "/small", open_timeout=5) as ws:
+            ws.send("hi")
+            assert ws.recv(5) == "hi"
+            ws.send(msg)
+            with pytest.raises(ConnectionClosed):
+                ws.recv(5)
+            assert ws.close_code == code
+    assert "the handler failed" in ws_app.output()  # logged, like any handler's exception
+
+
 def test_not_an_upgrade(ws_app):
     assert request(ws_app.port, path="/echo").status == 400
     r = request(ws_app.port, path="/echo", headers={"Upgrade": "websocket", "Connection": "Upgrade",

@@ -27,13 +27,17 @@ async def echo(req, resp):
 
 
 @app.route("/small")
-def small(req, resp):
+@websocket.with_websocket(max_size=100)
+def small(req, ws):
     # the generator style; messages over 100 bytes close the connection with 1009
-    ws = yield from websocket.accept(req, resp, max_size=100)
     while True:
         msg = yield from ws.receive()
         if msg is None:
             break
+        if msg == "bye":
+            return  # the decorator closes with 1000
+        if msg == "fail":
+            raise ValueError("the handler failed")  # closed with 1011
         yield from ws.send(msg)
 
 
@@ -54,4 +58,4 @@ def page(req, resp):
     yield from picoweb.send(resp, PAGE)
 
 
-app.run(host="127.0.0.1", port=int(sys.argv[1]), debug=-1)
+app.run(host="127.0.0.1", port=int(sys.argv[1]), debug=0)
