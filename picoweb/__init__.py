@@ -8,7 +8,7 @@ try:
 except ImportError:
     import uasyncio as asyncio  # Pycopy
 
-from .conn import Connection, HTTPError, status_line, send, http_error, _co
+from .conn import Connection, HTTPError, status_line, send, http_error, _co, DONE
 from .request import HTTPRequest
 from .server import Server, _NOEXTRA
 
@@ -22,11 +22,11 @@ def get_mime_type(fname):
     return mime_type(fname)
 
 
-@_co
 def start_response(writer, content_type="text/html; charset=utf-8", status="200", headers=None):
-    """The headers are sent with the first body bytes, or when the handler returns."""
+    """The headers are sent with the first body bytes, or when the handler returns (an awaitable:
+    `yield from` or `await` it, as in picoweb 1.8.2)."""
     writer.start(status, content_type, headers)
-    yield from ()  # a generator all the same (MicroPython drops `if 0: yield`)
+    return DONE
 
 
 @_co
@@ -87,6 +87,7 @@ class WebApp(Server):
         self.template_loader = None
         self._conns = []
         self._waiting = 0
+        self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
 
     # ---- building the app ----
 

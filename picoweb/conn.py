@@ -4,8 +4,18 @@
 # that connections can be kept alive.
 try:
     from types import coroutine as _co  # CPython: usable by both `await` and `yield from`
+
+    class _Done:
+        # An awaitable that is already done, for calls with nothing to wait for.
+        def __iter__(self):
+            return iter(())
+
+        __await__ = __iter__
+
+    DONE = _Done()
 except ImportError:
     _co = lambda f: f  # MicroPython: generators already are coroutines
+    DONE = ()  # MicroPython takes an empty tuple for `await` and `yield from`: nothing allocated
 
 try:
     from time import ticks_ms, ticks_add, ticks_diff
@@ -27,9 +37,11 @@ def status_line(status):
     s = str(status)
     if s == "200":
         return "200 OK"
+    if s == "500":  # sent when a handler ran out of heap: no module is imported for it then
+        return "500 Internal Server Error"
     if " " in s:
         return s
-    from .status import reason  # the table costs heap only once a non-200 status is sent
+    from .status import reason  # the table costs heap only once another status is sent
 
     return s + " " + reason(s)
 
@@ -62,6 +74,10 @@ class Connection:
         self.bufsize = bufsize
         self.buf = b""  # read but not yet consumed
         self.pos = 0
+        # MicroPython: the server's one read buffer (a memoryview), shared by all its
+        # connections, so that a read needs a block of the size that came rather than one of
+        # bufsize: a fragmented heap, after a flood, has the one but not the other.
+        self.rb = None
 
     def timeout(self, ms):
         self.deadline = None if ms is None else ticks_add(ticks_ms(), ms)
@@ -75,7 +91,12 @@ class Connection:
         t = self.deadline is None
         if t:
             self.timeout(self.rto)
-        d = yield from self.r.read(self.bufsize)
+        rb = self.rb
+        if rb is None:
+            d = yield from self.r.read(self.bufsize)
+        else:
+            n = yield from self.r.readinto(rb)
+            d = bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
         if t:
             self.deadline = None
         if not d:
@@ -285,26 +306,20 @@ class Connection:
             return False
         return True
 
-    @_co
     def drain(self):
-        """Waits until the socket took what was written; a client that stops reading
-        is cut off after rto. MicroPython's stream may have sent it all already.
+        """Waits (an awaitable) until the socket took what was written; a client that stops
+        reading is cut off after rto. MicroPython's stream has often sent it all already: then
+        there is nothing to wait for, and nothing is allocated.
         """
-        if getattr(self.w, "out_buf", 1):
-            t = self.deadline is None
-            if t:
-                self.timeout(self.rto)
-            yield from self.w.drain()
-            if t:
-                self.deadline = None
+        return _drain(self) if getattr(self.w, "out_buf", 1) else DONE
 
-    @_co
     def awrite(self, buf, off=0, sz=-1):
-        """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits until the socket took it."""
+        """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits (an awaitable)
+        until the socket took it."""
         if off or sz >= 0:
             buf = memoryview(buf)[off : off + sz if sz >= 0 else len(buf)]
         self.write(buf)
-        yield from self.drain()
+        return self.drain()
 
     awritestr = awrite  # write() takes str as well as bytes
 
@@ -323,17 +338,26 @@ class Connection:
         return self.w.get_extra_info(name)
 
 
+@_co
+def _drain(c):
+    t = c.deadline is None
+    if t:
+        c.timeout(c.rto)
+    yield from c.w.drain()
+    if t:
+        c.deadline = None
+
+
 # Whole responses, used by the framework and by apps.
 
 
-@_co
 def send(writer, body, status="200", content_type="text/html; charset=utf-8", headers=None):
-    """A whole response whose length is known: the connection can be kept alive."""
+    """A whole response whose length is known, so the connection can be kept alive (an awaitable)."""
     if type(body) is str:
         body = body.encode()
     writer.start(status, content_type, headers, len(body))
     writer.write(body)
-    yield from writer.drain()
+    return writer.drain()
 
 
 @_co

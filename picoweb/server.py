@@ -20,19 +20,30 @@ class Server:
     _waiting = 0  # connections waiting for a slot (over max_conns)
     _freed = None  # set when a slot frees
     async def _watchdog(self):
-        # Cancels connections past their deadline: one timer for all, none per request.
+        # Cancels connections past their deadline: one timer for all, none per request. It must
+        # outlive a heap that runs out, so its loop allocates nothing on MicroPython (no float,
+        # no iterator) and a cancel() that fails is tried again on the next round.
+        sleep = getattr(asyncio, "sleep_ms", None) or (lambda ms: asyncio.sleep(ms / 1000))
+        conns = self._conns
         while True:
-            await asyncio.sleep(0.2)
+            await sleep(200)
             now = ticks_ms()
-            for c in self._conns:
+            i = len(conns)
+            while i:
+                i -= 1
+                c = conns[i]
                 d = c.deadline
                 if d is not None and ticks_diff(now, d) > 0:
-                    c.deadline = None
-                    c.task.cancel()
+                    try:
+                        c.task.cancel()
+                        c.deadline = None
+                    except MemoryError:
+                        gc.collect()
 
     async def _listen(self, host, port):
         # MicroPython: asyncio's accept loop ends on a MemoryError, and the server with it.
-        # This one drops that connection, collects, and goes on accepting.
+        # This one drops that connection, collects, and goes on accepting, whichever step ran
+        # out of heap (waiting, accepting, or setting the connection up).
         import socket
         from asyncio.core import _io_queue
 
@@ -41,19 +52,21 @@ class Server:
         s.bind(socket.getaddrinfo(host, port)[0][-1])
         s.listen(self.max_conns)
         s.setblocking(False)
+        self._rb = memoryview(bytearray(self.bufsize))  # the connections' read buffer (Connection.rb)
         while True:
-            yield _io_queue.queue_read(s)  # wait until a connection arrives
+            s2 = None
             try:
+                yield _io_queue.queue_read(s)  # wait until a connection arrives
                 s2, addr = s.accept()
-            except OSError:
-                continue
-            try:
                 s2.setblocking(False)
                 st = asyncio.StreamReader(s2, {"peername": addr})
                 asyncio.create_task(self._handle(st, st))
-            except MemoryError:
-                s2.close()
-                gc.collect()
+            except Exception as e:  # out of heap, or the client reset first: drop this one
+                if s2 is not None:
+                    s2.close()
+                if isinstance(e, MemoryError):
+                    gc.collect()
+                    await asyncio.sleep_ms(10)  # let the other connections finish and free theirs
 
     async def _handle(self, reader, writer):
         # Serves one connection (a native coroutine: CPython only schedules those).
@@ -61,6 +74,7 @@ class Server:
         try:
             if len(self._conns) < self.max_conns or await _admitted(self, reader, writer):
                 c = Connection(reader, writer, self.bufsize)
+                c.rb = self._rb
                 c.rto = self.header_timeout
                 try:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
@@ -85,8 +99,10 @@ class Server:
             try:
                 writer.close()
                 await writer.wait_closed()
-            except Exception:
-                pass
+            except Exception:  # e.g. no heap for wait_closed(): close the socket itself
+                s = getattr(writer, "s", None)
+                if s is not None:
+                    s.close()
 
     @_co
     def _serve_conn(self, c):
