@@ -78,6 +78,10 @@ class Connection:
         # connections, so that a read needs a block of the size that came rather than one of
         # bufsize: a fragmented heap, after a flood, has the one but not the other.
         self.rb = None
+        # Every attribute a request sets, set now: the attribute table is allocated once at its
+        # full size, instead of growing (a new, larger block) in the middle of a request.
+        self.deadline = self.task = self.left = self.status = self.hdr = self.held = self.length = None
+        self.keep = self.http10 = self.nobody = self.sent = self.chunked = False
 
     def timeout(self, ms):
         self.deadline = None if ms is None else ticks_add(ticks_ms(), ms)
