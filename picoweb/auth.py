@@ -1,7 +1,7 @@
 # HTTP Basic authentication (RFC 7617) for a route or a whole (mounted) app, as a device's
 # settings page needs. Imported only by apps that use it. Use it over a trusted network or
 # TLS: Basic sends the password in every request.
-# Heap: 1,856 bytes once imported, plus picoweb.cookies' for credentials() (from .mpy,
+# Heap: 1,888 bytes once imported, plus picoweb.cookies' for credentials() (from .mpy,
 # 64-bit unix port, `make bench`; about 1.2 KB on a 32-bit board).
 from . import http_error
 from .conn import _co
