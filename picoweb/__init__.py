@@ -47,13 +47,26 @@ def redirect(writer, location, status="302"):
 
 @_co
 def sendstream(writer, f):
-    """Copies the open file f to the response through one 512-byte buffer."""
-    buf = bytearray(512)
+    """Copies the open file f to the response through one 512-byte buffer (128 bytes when the
+    heap has no block that large)."""
+    try:
+        buf = bytearray(512)
+    except MemoryError:
+        buf = bytearray(128)
     while True:
         n = f.readinto(buf)
         if not n:
             break
         yield from writer.awrite(buf, 0, n)
+
+
+def _write_parts(writer, part):
+    # A template's pieces in one write; one by one when the heap has no block for them together.
+    try:
+        writer.write("".join(part))
+    except MemoryError:
+        for s in part:
+            writer.write(s)
 
 
 class WebApp(Server):
@@ -155,12 +168,12 @@ class WebApp(Server):
             part.append(s)
             n += len(s)
             if n >= 512:
-                writer.write("".join(part))
+                _write_parts(writer, part)
                 part = []
                 n = 0
                 yield from writer.drain()
         if part:
-            writer.write("".join(part))
+            _write_parts(writer, part)
             yield from writer.drain()
 
     def render_str(self, tmpl_name, args=()):

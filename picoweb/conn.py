@@ -258,15 +258,17 @@ class Connection:
         if self.chunked:
             h += b"%x\r\n" % len(b)
             t = b"\r\n"
-        if len(b) > 1024:
-            if h:
-                self.w.write(h)
-            self.w.write(b)
-            if t:
-                self.w.write(t)
-        else:
-            b = h + b
-            self.w.write(b + t if t else b)
+        if len(b) <= 1024:  # small: in one write (one syscall)
+            try:
+                b = h + b + t if t else h + b
+                h = t = None
+            except MemoryError:
+                pass  # no block for them together: written one by one
+        if h:
+            self.w.write(h)
+        self.w.write(b)
+        if t:
+            self.w.write(t)
         self.sent = True
 
     def write(self, buf):

@@ -44,11 +44,15 @@ class CompiledLoader:
         self.escape = escape
         p = dir.replace("/", ".") + "." if dir not in (".", "") else ""
         self.prefix = pkg + "." + p if pkg and pkg != "__main__" else p
+        self.renders = {}  # name -> render: a render needs no import machinery (nor its heap)
         _loaders[self.prefix] = self
 
     def load(self, name):
         """The render() of template name, imported from its compiled module."""
-        return _import(self.prefix + _modname(name))
+        r = self.renders.get(name)
+        if r is None:
+            r = self.renders[name] = _import(self.prefix + _modname(name))
+        return r
 
     def path(self, name):
         """Folder of the templates: the app package's, or the current directory's."""
