@@ -1,7 +1,7 @@
 # multipart/form-data request bodies (RFC 7578), as browsers send file uploads: each part is
 # streamed in small pieces, to a file or to the app's own code, so an upload may be larger than
 # the heap. The upload's size cap is the route's max_body (413 before any of it is read).
-# Imported only by apps that take uploads. Heap: 3,680 bytes once imported (from .mpy, 64-bit
+# Imported only by apps that take uploads. Heap: 3,648 bytes once imported (from .mpy, 64-bit
 # unix port, `make bench`; about 2.3 KB on a 32-bit board), and about 1 KB while a form is read.
 from .conn import HTTPError, _co
 
