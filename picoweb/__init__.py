@@ -99,7 +99,7 @@ class WebApp(Server):
         self.inited = False
         self.template_loader = None
         self._conns = []
-        self._waiting = 0
+        self._waiting = 0  # connections waiting for a slot (over max_conns)
         self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
 
     # ---- building the app ----

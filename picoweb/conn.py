@@ -48,25 +48,11 @@ def status_line(status):
 
 class Connection:
     """Response state, reset by begin() for each request."""
-    status = None
-    hdr = None  # header block not yet sent (bytes, without its framing headers)
     xh = None  # header lines for the next response head only (picoweb.cors sets them)
     _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
-    held = None  # the first body piece, waiting with the headers
-    length = None  # body length given to start(); -1: the handler's headers frame it
-    chunked = False
-    nobody = False  # HEAD: headers only
-    sent = False  # bytes went to the socket: too late for an error status
-    keep = False  # the client may send another request afterwards
-    http10 = False  # HTTP/1.0 client: no chunked encoding
-    # Body bytes the handler may still read: None unknown; with a chunked body, those of the
-    # current chunk, or -1 when the next chunk's size line is due.
-    left = None
     te = 0  # bits: 1 a chunked body, 2 after its first chunk, 4 the client expects 100-continue
     cap = 0  # chunked body bytes still allowed (the route's max_body, counted down)
-    deadline = None  # ticks after which the watchdog cancels this connection
     rto = 10000  # ms a handler's single read or write may wait
-    task = None
 
     def __init__(self, reader, writer, bufsize):
         self.r = reader
@@ -80,6 +66,14 @@ class Connection:
         self.rb = None
         # Every attribute a request sets, set now: the attribute table is allocated once at its
         # full size, instead of growing (a new, larger block) in the middle of a request.
+        #   deadline  ticks after which the watchdog cancels this connection
+        #   left      body bytes the handler may still read: None unknown; with a chunked body,
+        #             those of the current chunk, or -1 when the next chunk's size line is due
+        #   hdr       header block not yet sent (bytes, without its framing headers)
+        #   held      the first body piece, waiting with the headers
+        #   length    body length given to start(); -1: the handler's headers frame it
+        #   nobody    HEAD: headers only;  sent: bytes went to the socket, too late for an error
+        #   keep      the client may send another request;  http10: no chunked encoding for it
         self.deadline = self.task = self.left = self.status = self.hdr = self.held = self.length = None
         self.keep = self.http10 = self.nobody = self.sent = self.chunked = False
 

@@ -46,12 +46,11 @@ class CORS:
     def preflight(self, req):
         """The headers of the answer to a preflight request (OPTIONS with
         Access-Control-Request-Method); only "Allow" when the request is not allowed."""
-        h = req.headers or {}
         allow = self.allow(req)
-        method = _get(h, b"access-control-request-method")
+        method = _get(req, b"access-control-request-method")
         if not allow or method not in self.methods:
             return "Allow: %s\r\n" % ", ".join(self.methods)
-        asked = [x.strip() for x in _get(h, b"access-control-request-headers").lower().split(",") if x.strip()]
+        asked = [x.strip() for x in _get(req, b"access-control-request-headers").lower().split(",") if x.strip()]
         if self.headers != "*":
             for x in asked:
                 if x not in self.headers:
@@ -62,11 +61,10 @@ class CORS:
         return allow + "Access-Control-Max-Age: %d\r\n" % self.max_age
 
 
-def _get(h, name):
-    for k in h:
-        if k.lower() == name:
-            return h[k].decode()
-    return ""
+def _get(req, name):
+    from .request import header
+
+    return (header(req, name) or b"").decode()
 
 
 def enable(app, origins="*", methods=("GET", "HEAD", "POST"), headers=("Content-Type",), max_age=600,

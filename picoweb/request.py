@@ -3,6 +3,19 @@
 from .conn import _co
 
 
+def header(req, name):
+    """The value (bytes) of the request header name (bytes, any case), or None; for modules that
+    need a header whatever case the client wrote it in."""
+    h = req.headers or {}
+    v = h.get(name)
+    if v is None:
+        name = name.lower()
+        for k in h:
+            if k.lower() == name:
+                return h[k]
+    return v
+
+
 class HTTPRequest:
     """What a handler gets as req: method, path, qs, headers (bytes keys and values, as sent, when
     parsed), reader (the connection), url_match (a regex route's match), params (<name> parts)."""

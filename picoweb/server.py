@@ -13,12 +13,11 @@ from .request import HTTPRequest
 _NOEXTRA = {}  # shared, never written: the extra of routes given without one
 
 
-
 class Server:
     served = 0  # requests answered, and the ones whose handler raised (for picoweb.stats)
     errors = 0
-    _waiting = 0  # connections waiting for a slot (over max_conns)
-    _freed = None  # set when a slot frees
+    _freed = None  # set when a slot frees (picoweb.admit)
+
     async def _watchdog(self):
         # Cancels connections past their deadline: one timer for all, none per request. It must
         # outlive a heap that runs out, so its loop allocates nothing on MicroPython (no float,
@@ -168,10 +167,9 @@ class Server:
             except HTTPError as e:
                 c.deadline = None
                 c.begin(False, False, False)
-                a = e.args
-                yield from http_error(c, a[0], a[1] if len(a) > 1 else None)
+                yield from http_error(c, *e.args)
                 if debug >= 0:
-                    self.log.info("%s %s", status_line(a[0]), l[:60])
+                    self.log.info("%s %s", status_line(e.args[0]), l[:60])
                 return True
             c.deadline = None
             # someone waits for a slot: this response closes its connection to make room

@@ -25,18 +25,9 @@ except ImportError:
     import uasyncio as asyncio
 
 from .conn import HTTPError, _co
+from .request import header as _header
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-def _header(req, name):
-    h = req.headers or {}
-    v = h.get(name)
-    if v is None:
-        for k in h:
-            if k.lower() == name.lower():
-                return h[k]
-    return v
 
 
 @_co
