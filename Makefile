@@ -7,7 +7,8 @@ HTTP_PORT ?= 8081
 
 BOARD   ?= unix
 PORT    ?=
-export DRY_RUN MICROPY_DIR
+ARCH    ?= 32
+export DRY_RUN MICROPY_DIR ARCH
 
 .PHONY: help setup test run run-cpython bench templates mpy romfs firmware flash deploy clean
 
@@ -22,7 +23,8 @@ help:
 	@echo "make templates TEMPLATES=dir   compile an app's templates to .py and .mpy"
 	@echo "make mpy BOARD=esp32 [APP=...]        picoweb + app + templates as .mpy in firmware/BOARD/lib"
 	@echo "make romfs BOARD=esp8266 [APP=...]    the same as a ROMFS image, firmware/BOARD/romfs.img"
-	@echo "make firmware BOARD=esp32 MICROPY_DIR=...   MicroPython with picoweb and the app frozen in"
+	@echo "make firmware BOARD=unix [APP=...] [ARCH=32|64]   the virtual board's firmware, picoweb and the app frozen in"
+	@echo "make firmware BOARD=esp32 MICROPY_DIR=...   MicroPython for the board with picoweb and the app frozen in"
 	@echo "make flash BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]    erase and write the firmware"
 	@echo "make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]   copy the build to a running board"
 
@@ -32,6 +34,9 @@ $(VENV)/.installed: requirements-dev.txt
 	@command -v wrk >/dev/null && command -v ab >/dev/null && command -v chromedriver >/dev/null || { \
 	  echo "installing Debian's wrk, apache2-utils (load generators), chromium and chromium-driver (browser test)"; \
 	  apt-get update -qq && apt-get install -y -qq wrk apache2-utils chromium chromium-driver >/dev/null; }
+	@echo 'int main(void){return 0;}' | cc -m32 -x c - -o /dev/null 2>/dev/null || { \
+	  echo "installing Debian's gcc-multilib (the virtual board's firmware is built 32-bit, as an ESP board's)"; \
+	  apt-get update -qq && apt-get install -y -qq gcc-multilib >/dev/null; }
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
@@ -40,12 +45,13 @@ $(VENV)/.installed: requirements-dev.txt
 test: setup
 	$(VENV)/bin/pytest -q
 
-# The virtual board: APP built and deployed to a MicroPython unix process with the heap of
-# the board LIKE (x1.6 for 64 bits), through mpremote on its pty, as a real board gets it.
+# The virtual board: its firmware built with APP frozen in (32-bit: an ESP board's object sizes),
+# run with the heap of the board LIKE, APP's main.py and static files deployed through mpremote on
+# its pty, as a real board gets them.
 LIKE    ?= esp32
 run: setup
 	@[ "$(BOARD)" = unix ] || { echo "make run is for BOARD=unix (the virtual board); a real board: make deploy"; exit 2; }
-	$(PY) scripts/vboard.py run --like $(LIKE) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
+	$(PY) scripts/vboard.py run --like $(LIKE) --arch $(ARCH) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
 
 # make bench: the framework benchmark (bench/run.py); with BOARD=...: the board harness
 # (tests_hw/), e.g. make bench BOARD=unix LIKE=esp8266, make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0
@@ -54,7 +60,7 @@ bench: setup
 ifeq ($(origin BOARD),command line)
 	$(PY) tests_hw/harness.py --board $(BOARD) --like $(LIKE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(NETEM),--netem "$(NETEM)") $(HARNESS_ARGS)
 else
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(PUBLISH),--publish) $(BENCH_ARGS)
 endif
 
 TEMPLATES ?= examples/templates

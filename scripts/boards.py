@@ -7,7 +7,7 @@ import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BOARDS = os.path.join(ROOT, "boards")
-FIELDS = ("port", "board", "chip", "flash_offset", "baud", "mpy_arch", "mpy_version", "micropython", "heap_free", "romfs")
+FIELDS = ("port", "board", "chip", "flash_offset", "baud", "mpy_arch", "mpy_version", "micropython", "heap", "romfs")
 
 
 class BoardError(Exception):

@@ -3,8 +3,9 @@
 
 usage: build.py mpy BOARD [APP]       picoweb, the app and its templates as .mpy in lib/
        build.py romfs BOARD [APP]     the same as a ROMFS image, romfs.img (lib/ inside)
-       build.py firmware BOARD [APP]  MicroPython with all of it frozen: firmware.bin
-                                      (needs MICROPY_DIR and the port's toolchain)
+       build.py firmware BOARD [APP]  MicroPython with all of it frozen: firmware.bin (ESP
+                                      boards: needs MICROPY_DIR and the port's toolchain);
+                                      for BOARD=unix the binary `micropython` (ARCH=32 or 64)
 
 APP is a .py file (it becomes main.py) or a folder holding main.py, more modules and
 packages, templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
@@ -18,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import boards  # noqa: E402
+import firmware  # noqa: E402
 import mpy  # noqa: E402
 import templates as tplbuild  # noqa: E402
 from toolrun import ToolError, main_guard, run  # noqa: E402
@@ -56,8 +58,11 @@ def stage(board, app):
     if os.path.isdir(os.path.join(app, "static")):
         shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
     if os.path.isdir(os.path.join(app, "templates")):
-        t = os.path.join(st, "templates")
-        tplbuild.build(os.path.join(app, "templates"), t, mpy=False)
+        src, t = os.path.join(app, "templates"), os.path.join(st, "templates")
+        tplbuild.build(src, t, mpy=False)
+        for f in os.listdir(src):  # templates compiled beforehand (by another compiler, say) whose source isn't here
+            if f.endswith("_tpl.py") and not os.path.exists(os.path.join(src, f[: -len("_tpl.py")] + ".tpl")):
+                shutil.copy(os.path.join(src, f), t)
         open(os.path.join(t, "__init__.py"), "w").close()
     if board["port"] != "unix" and not os.path.exists(os.path.join(st, "boot.py")):
         shutil.copy(os.path.join(boards.BOARDS, "boot.py"), st)
@@ -84,13 +89,19 @@ def build_mpy(board, app=None, with_picoweb=True):
     srcs += [os.path.join(st, f) for f in sorted(os.listdir(st)) if f.endswith(".py") and f not in ("main.py", "boot.py")]
     srcs += [os.path.join(st, d) for d in sorted(os.listdir(st)) if os.path.isfile(os.path.join(st, d, "__init__.py"))]
     mpy.compile_all(lib, srcs, mpy_args(board))
+    copy_filesystem_part(st, out)
+    return lib
+
+
+def copy_filesystem_part(st, out):
+    # What goes on the board's filesystem whatever the delivery: main.py, boot.py, static/,
+    # require.txt (for `make deploy`).
     for f in ("main.py", "boot.py", "require.txt"):
         if os.path.exists(os.path.join(st, f)):
             shutil.copy(os.path.join(st, f), out)
     if os.path.isdir(os.path.join(st, "static")):
         shutil.rmtree(os.path.join(out, "static"), ignore_errors=True)
         shutil.copytree(os.path.join(st, "static"), os.path.join(out, "static"))
-    return lib
 
 
 def build_romfs(board, app=None):
@@ -105,51 +116,31 @@ def build_romfs(board, app=None):
     return img
 
 
-# The toolchain each port's build needs, and where the image lands.
-TOOLCHAINS = {
-    "esp32": ("idf.py", "ESP-IDF (export.sh of an ESP-IDF install puts idf.py on PATH)"),
-    "esp8266": ("xtensa-lx106-elf-gcc", "the ESP8266 toolchain (esp-open-sdk, or MicroPython's esp8266 docker image)"),
-    "unix": ("cc", "a C compiler (Debian: build-essential, libffi-dev, pkg-config)"),
-}
-
-
-def firmware_image(board, mp):
-    port = os.path.join(mp, "ports", board["port"])
-    if board["port"] == "unix":
-        return os.path.join(port, "build-" + board["board"], "micropython")
-    return os.path.join(port, "build-" + board["board"] + ("-" + board["variant"] if board.get("variant") else ""),
-                        "firmware.bin")
-
-
-def build_firmware(board, app=None, micropy_dir=None, dry=False):
+def build_firmware(board, app=None, arch=None, dry=False):
     # A real firmware build of the port with picoweb and the app frozen in.
-    mp = micropy_dir or os.environ.get("MICROPY_DIR")
-    if not mp or not os.path.isdir(os.path.join(mp, "ports", board["port"])):
-        raise ToolError("a MicroPython source tree is needed: git clone the micropython repository (or pycopy's) "
-                        "and give MICROPY_DIR=path/to/it (got %r)" % mp)
-    tool, what = TOOLCHAINS[board["port"]]
-    if not shutil.which(tool):
-        raise ToolError("%s not found: the %s port needs %s" % (tool, board["port"], what))
-    st = stage(board, app)
-    cmd = ["make", "-C", os.path.join(mp, "ports", board["port"]), "-j2",
-           "FROZEN_MANIFEST=" + os.path.join(board["dir"], "manifest.py")]
     if board["port"] == "unix":
-        cmd.append("VARIANT=" + board["board"])
-    else:
-        cmd.append("BOARD=" + board["board"])
-        if board.get("variant"):
-            cmd.append("BOARD_VARIANT=" + board["variant"])
-    env = dict(os.environ, PICOWEB_APP_STAGE=st)
-    run(["make", "-C", os.path.join(mp, "mpy-cross")], dry)  # the port's build freezes with it
-    if board["port"] != "unix":
-        run(["make", "-C", os.path.join(mp, "ports", board["port"]), "submodules", "BOARD=" + board["board"]], dry)
-    run(cmd, dry, env=env)
-    img = firmware_image(board, mp)
-    dest = os.path.join(out_dir(board), "firmware.bin" if board["port"] != "unix" else "micropython")
-    print("copy %s -> %s" % (img, dest))
+        return build_unix_firmware(board, app, arch or int(os.environ.get("ARCH") or 32), dry)
+    st = stage(board, app)
+    try:  # the manifest, evaluated by MicroPython's own tool, before the long build or the advice
+        mods = firmware.frozen_modules(board, st)
+        print("the manifest freezes %d modules, among them %s" % (
+            len(mods), ", ".join(m for m in ("asyncio/core.py", "picoweb/__init__.py", "_boot.py") if m in mods)))
+    except ToolError as e:
+        print("(the manifest was not checked: %s)" % e)
+    return firmware.build_esp(board, st, os.path.join(out_dir(board), "firmware.bin"), dry)
+
+
+def build_unix_firmware(board, app=None, arch=32, dry=False):
+    # firmware/unix/micropython: the unix port with picoweb and the app frozen in, and beside
+    # it what `make deploy` copies to the virtual board's filesystem (main.py, static/). A
+    # lib/ left by `make mpy` goes: frozen modules come first on a board's sys.path anyway.
+    st = stage(board, app)
+    out = out_dir(board)
+    fw = firmware.build_unix(os.path.join(board["dir"], "manifest.py"), os.path.join(out, "micropython"), arch, st, dry)
     if not dry:
-        shutil.copy(img, dest)
-    return dest
+        shutil.rmtree(os.path.join(out, "lib"), ignore_errors=True)
+        copy_filesystem_part(st, out)
+    return fw
 
 
 def main(argv):

@@ -33,7 +33,7 @@ def sources(src):
                 yield p, os.path.relpath(p, base)
 
 
-def compile_all(outdir, srcs, extra_args=()):
+def compile_all(outdir, srcs, extra_args=(), quiet=False):
     exe = mpy_cross()
     for src in srcs:
         for p, rel in sources(src):
@@ -42,7 +42,8 @@ def compile_all(outdir, srcs, extra_args=()):
                 continue
             os.makedirs(os.path.dirname(out), exist_ok=True)
             cmd = [exe, *extra_args, "-s", rel, "-o", out, p]
-            print("  " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd))
+            if not quiet:
+                print("  " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd))
             subprocess.run(cmd, check=True)
 
 

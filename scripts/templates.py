@@ -17,7 +17,7 @@ from picoweb.template_compiler import TemplateSyntaxError, compile_template  # n
 from mpy import mpy_cross  # noqa: E402
 
 
-def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=()):
+def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=(), quiet=False):
     outdir = outdir or tdir
     os.makedirs(outdir, exist_ok=True)
     built = []
@@ -25,13 +25,15 @@ def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=()):
         if not f.endswith(".tpl"):
             continue
         py = os.path.join(outdir, f.replace(".", "_") + ".py")
-        print("  compile %s -> %s" % (os.path.join(tdir, f), py))
+        if not quiet:
+            print("  compile %s -> %s" % (os.path.join(tdir, f), py))
         code = compile_template(os.path.join(tdir, f), escape)
         with open(py, "w", encoding="utf-8") as out:
             out.write(code)
         if mpy:
             cmd = [mpy_cross(), *mpy_args, "-s", f.replace(".", "_") + ".py", "-o", py[:-3] + ".mpy", py]
-            print("  " + " ".join(cmd))
+            if not quiet:
+                print("  " + " ".join(cmd))
             subprocess.run(cmd, check=True)
         built.append(py)
     return built

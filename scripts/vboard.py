@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""The virtual board (BOARD=unix): a MicroPython unix port process with a real board's heap,
-its own folder as the board's flash, the ROMFS image mounted at /rom, boot.py and main.py
-run at start, and MicroPython's REPL on a serial-like pty. A soft reset restarts the
-interpreter, as on a board, so `mpremote connect <pty>` works unmodified.
+"""The virtual board (BOARD=unix): the MicroPython unix port built as firmware (32-bit, with
+the objects' sizes of an ESP board, and picoweb and the app frozen in, as `make firmware`
+builds it), run with the heap a real board gives Python, its own folder as the board's flash,
+boot.py and main.py run at start, and MicroPython's REPL on a serial-like pty. A soft reset
+restarts the interpreter, as on a board, so `mpremote connect <pty>` works unmodified.
 
 usage: vboard.py run [--like BOARD] [--http-port N] [--app APP] [--netem "delay 5ms loss 0.1%"]
-       (make run BOARD=unix): builds APP, starts the board, deploys the build to it with
-       mpremote over its pty, and serves until Ctrl-C. Another terminal can run
-       `make deploy BOARD=unix PORT=firmware/unix/tty`.
+       (make run BOARD=unix): builds the firmware with APP frozen in, starts the board,
+       deploys the app's main.py and static files with mpremote over its pty, and serves until
+       Ctrl-C. Another terminal can run `make deploy BOARD=unix PORT=firmware/unix/tty`.
 """
 import fcntl
 import os
@@ -24,16 +25,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import boards  # noqa: E402
-from serverproc import micropython  # noqa: E402
 
-FIRMWARE = os.path.join(boards.BOARDS, "unix", "firmware")
 HARD_RESET = 99  # exit code of machine.reset() on the virtual board
-BIT64 = 1.6  # the unix port's objects are about 1.6 times their size on a 32-bit board
 
 
-def heap_like(name):
-    # -X heapsize for the virtual board standing for board `name`: its free heap x 1.6.
-    return int(boards.load(name)["heap_free"] * BIT64) // 1024 * 1024
+def heap_model(like):
+    """What the real board `like` gives Python (its board.json "heap"): {"gc_heap": the GC
+    heap's size, "free": what is free after boot and Wi-Fi, "gc_threshold": n if its _boot.py
+    sets gc.threshold(heap // n)}."""
+    h = boards.load(like).get("heap")
+    if not h:
+        raise boards.BoardError("board %r has no heap figures to stand for (LIKE=esp8266, esp32, ...)" % like)
+    return h
 
 
 def _raw_with_isig(fd):
@@ -46,9 +49,16 @@ def _raw_with_isig(fd):
 
 
 class VirtualBoard:
-    def __init__(self, flash, heap, romfs=None, http_port=None, netns=None, log=None):
+    """firmware: a unix port binary built with boards/unix/manifest_base.py (the board's
+    start-up, vboard_main, frozen in). like: the real board whose heap it gets (heap_model());
+    heap: a GC heap of that many bytes instead, with nothing held back (the smallest-heap
+    searches)."""
+
+    def __init__(self, flash, firmware, like=None, heap=None, romfs=None, http_port=None, netns=None, log=None):
         self.flash = os.path.abspath(flash)
-        self.heap = heap
+        self.firmware = os.path.abspath(firmware)
+        self.model = heap_model(like) if like and not heap else {}
+        self.heap = heap or self.model.get("gc_heap") or 4 << 20
         self.romfs = romfs
         self.http_port = http_port
         self.netns = netns
@@ -61,6 +71,8 @@ class VirtualBoard:
     # ---- the serial port the host sees ----
 
     def start(self):
+        if not os.path.isfile(self.firmware):
+            raise boards.BoardError("no virtual board firmware at %s: `make firmware BOARD=unix` builds it" % self.firmware)
         os.makedirs(self.flash, exist_ok=True)
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)  # bytes pass unchanged, as over a USB serial port
@@ -92,7 +104,11 @@ class VirtualBoard:
             env["VBOARD_ROMFS"] = os.path.abspath(self.romfs)
         if self.http_port:
             env["VBOARD_HTTP_PORT"] = str(self.http_port)
-        cmd = [micropython(), "-X", "heapsize=%d" % self.heap, "-i", os.path.join(FIRMWARE, "vboard_main.py"), mode]
+        if self.model.get("free"):
+            env["VBOARD_HEAP_FREE"] = str(self.model["free"])
+        if self.model.get("gc_threshold"):
+            env["VBOARD_GC_THRESHOLD"] = str(self.model["gc_threshold"])
+        cmd = [self.firmware, "-X", "heapsize=%d" % self.heap, "-i", "-m", "vboard_main", mode]
         if self.netns:
             cmd = ["ip", "netns", "exec", self.netns] + cmd
 
@@ -206,6 +222,12 @@ class NetNS:
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
 
 
+def firmware_bits(binary):
+    # 32 or 64: the ELF class of a firmware binary
+    with open(binary, "rb") as f:
+        return 32 if f.read(5)[4:5] == b"\x01" else 64
+
+
 def flash_dir():
     return os.path.join(os.environ.get("PICOWEB_FIRMWARE_DIR") or os.path.join(boards.ROOT, "firmware"), "unix", "flash")
 
@@ -215,7 +237,8 @@ def main(argv):
 
     ap = argparse.ArgumentParser(prog="vboard.py")
     ap.add_argument("command", choices=["run"])
-    ap.add_argument("--like", default="esp32", help="the real board whose free heap it gets (x1.6)")
+    ap.add_argument("--like", default="esp32", help="the real board whose heap it gets")
+    ap.add_argument("--arch", type=int, default=32, choices=(32, 64), help="the firmware's word size")
     ap.add_argument("--http-port", type=int, default=8081)
     ap.add_argument("--app", default=None)
     ap.add_argument("--netem", default=None)
@@ -226,12 +249,13 @@ def main(argv):
     from toolrun import run
 
     board = boards.load("unix")
-    if not a.no_deploy:
-        build.build_romfs(board, a.app)
+    heap_model(a.like)  # a bad LIKE fails before the build
     out = build.out_dir(board)
+    fw = os.path.join(out, "micropython")
+    if not a.no_deploy:
+        fw = build.build_firmware(board, a.app, a.arch)
     ns = NetNS(a.netem).__enter__() if a.netem else None
-    vb = VirtualBoard(flash_dir(), heap_like(a.like), os.path.join(out, "romfs.img") if not a.no_deploy else None,
-                      a.http_port, ns and ns.name)
+    vb = VirtualBoard(flash_dir(), fw, a.like, http_port=a.http_port, netns=ns and ns.name)
     link = os.path.join(out, "tty")
 
     def stop(*_):
@@ -248,8 +272,9 @@ def main(argv):
     if os.path.islink(link):
         os.unlink(link)
     os.symlink(vb.port, link)
-    print("virtual board like %s: heap %d KiB, flash %s, serial port %s (also %s)" % (
-        a.like, vb.heap // 1024, os.path.relpath(vb.flash, boards.ROOT), vb.port, os.path.relpath(link, boards.ROOT)), flush=True)
+    print("virtual board like %s: %d-bit firmware %s, GC heap %d bytes (%d free after boot), flash %s, serial port %s "
+          "(also %s)" % (a.like, firmware_bits(fw), os.path.relpath(fw, boards.ROOT), vb.heap, vb.model["free"],
+                         os.path.relpath(vb.flash, boards.ROOT), vb.port, os.path.relpath(link, boards.ROOT)), flush=True)
     if not a.no_deploy:
         # the path a real board takes: mpremote over the serial port, then a reset
         run(device.deploy_command(board, vb.port)[:-1] + ["reset"])

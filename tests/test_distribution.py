@@ -1,5 +1,6 @@
-# The distribution: board files, manifests, per-board .mpy builds, the ROMFS image run by
-# the MicroPython unix port, and the exact esptool / mpremote commands (DRY_RUN).
+# The distribution: board files, manifests (evaluated by MicroPython's own manifest tool),
+# per-board .mpy builds, the unix board's firmware built for real, the ROMFS image run by the
+# MicroPython unix port, and the exact esptool / mpremote / ESP build commands (DRY_RUN).
 import json
 import os
 import subprocess
@@ -9,14 +10,14 @@ import pytest
 
 from conftest import ROOT, Server
 from httpclient import request
-from manifest_standin import Manifest
 
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import boards  # noqa: E402
 import build  # noqa: E402
+import firmware  # noqa: E402
 
 BOARDS = ["esp8266", "esp32", "esp32s3", "esp32c3", "unix"]
-ARCH_CODES = {"x64": 2, "xtensa": 9, "xtensawin": 10, "rv32imc": 11}
+ARCH_CODES = {"x86": 1, "x64": 2, "xtensa": 9, "xtensawin": 10, "rv32imc": 11}
 
 
 @pytest.fixture
@@ -35,11 +36,14 @@ def test_every_board_is_defined():
     offsets = {"esp32": "0x1000", "esp32s3": "0x0", "esp32c3": "0x0", "esp8266": "0x0"}
     for name in BOARDS:
         b = boards.load(name)
-        assert b["mpy_arch"] in ARCH_CODES and b["mpy_version"] == "6.3" and b["heap_free"] > 0
+        assert b["mpy_arch"] in ARCH_CODES and b["mpy_version"] == "6.3"
         if name in offsets:
             assert b["flash_offset"] == offsets[name] and b["chip"] == name and b["baud"]
+            h = b["heap"]  # what the virtual board gives Python when it stands for this board
+            assert 0 < h["free"] < h["gc_heap"] and "ports/" in h["source"]
     assert boards.load("esp32")["board"] == "ESP32_GENERIC"
     assert boards.load("esp8266")["romfs"] and not boards.load("esp32")["romfs"]
+    assert boards.load("esp8266")["heap"]["gc_heap"] == 38 * 1024  # ports/esp8266/main.c
 
 
 def test_unknown_board_lists_the_known_ones():
@@ -49,20 +53,18 @@ def test_unknown_board_lists_the_known_ones():
 
 
 @pytest.mark.parametrize("name", BOARDS)
-def test_board_manifest_evaluates_and_names_existing_files(name, fwdir):
-    st = build.stage(boards.load(name), os.path.join(ROOT, "tests", "apps", "full_app.py"))
-    os.environ["PICOWEB_APP_STAGE"] = st
-    try:
-        m = Manifest().run(os.path.join(ROOT, "boards", name, "manifest.py"))
-    finally:
-        del os.environ["PICOWEB_APP_STAGE"]
-    assert all(os.path.isfile(f) for f in m.files)
-    names = {os.path.relpath(f, ROOT) for f in m.files}
-    assert "picoweb/__init__.py" in names and "picoweb/server.py" in names
-    assert m.external == ["$(PORT_DIR)/%s/manifest.py" % ("variants" if name == "unix" else "boards")]
+def test_board_manifest_freezes_the_ports_modules_asyncio_and_picoweb(name, fwdir):
+    # MicroPython's own manifest tool, against the port's board folder in its source tree
+    b = boards.load(name)
+    mods = firmware.frozen_modules(b, build.stage(b, os.path.join(ROOT, "tests", "apps", "full_app.py")))
+    assert all(os.path.isfile(f) for f in mods.values())
+    assert {"picoweb/__init__.py", "picoweb/server.py", "asyncio/core.py", "asyncio/stream.py"} <= set(mods)
+    assert "main.py" not in mods  # the app's main.py stays on the filesystem
+    # the board's start-up (a real board's _boot.py mounts the filesystem; the virtual board's own)
+    assert ("vboard_main.py" if name == "unix" else "_boot.py") in mods
 
 
-def test_manifest_freezes_the_staged_app_and_its_templates(fwdir, tmp_path):
+def test_manifest_freezes_the_staged_app_its_templates_and_requirements(fwdir, tmp_path):
     app = tmp_path / "app"
     (app / "templates").mkdir(parents=True)
     (app / "main.py").write_text("import views\n")
@@ -70,14 +72,10 @@ def test_manifest_freezes_the_staged_app_and_its_templates(fwdir, tmp_path):
     (app / "templates" / "page.tpl").write_text("{% args x %}<p>{{ x }}</p>\n")
     (app / "require.txt").write_text("logging\n")
     st = build.stage(boards.load("esp32"), str(app))
-    os.environ["PICOWEB_APP_STAGE"] = st
-    try:
-        m = Manifest().run(os.path.join(ROOT, "manifest.py"))
-    finally:
-        del os.environ["PICOWEB_APP_STAGE"]
-    files = {os.path.relpath(f, st) for f in m.files if f.startswith(st)}
-    assert files == {"views.py", "templates/page_tpl.py", "templates/__init__.py"}  # main.py stays on the filesystem
-    assert m.external == ["require:logging"]
+    mods = firmware.frozen_modules(boards.load("esp32"), st)
+    staged = {k for k, f in mods.items() if f.startswith(st)}
+    assert staged == {"views.py", "templates/page_tpl.py", "templates/__init__.py"}
+    assert "logging.py" in mods  # require("logging"), from micropython-lib
     build.build_mpy(boards.load("esp32"), str(app))
     p = script("scripts/device.py", "deploy", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
     assert " + mip install logging + " in p.stdout
@@ -114,8 +112,7 @@ def test_romfs_image_mounted_and_served_by_the_unix_port(fwdir):
 
 
 def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):
-    (fwdir / "esp32").mkdir(parents=True)
-    (fwdir / "esp32" / "firmware.bin").write_bytes(b"\xe9" + bytes(100))
+    # no image is needed to see the commands
     p = script("scripts/device.py", "flash", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
     img = str(fwdir / "esp32" / "firmware.bin")
@@ -124,6 +121,20 @@ def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):
         "$ %s --chip esp32 --port /dev/ttyUSB0 --baud 460800 erase-flash" % esptool,
         "$ %s --chip esp32 --port /dev/ttyUSB0 --baud 460800 write-flash -z 0x1000 %s" % (esptool, img),
     ]
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no firmware image at"),
+    (b"hello", "is not an ESP firmware image: it starts with b'h', not the image magic 0xE9"),
+    (b"\xe9" + bytes(4), "is 5 bytes: too small for a MicroPython firmware image"),
+])
+def test_flash_checks_the_image_before_writing(fwdir, content, message):
+    if content is not None:
+        (fwdir / "esp32").mkdir(parents=True)
+        (fwdir / "esp32" / "firmware.bin").write_bytes(content)
+    p = script("scripts/device.py", "flash", "esp32", "/dev/null")
+    assert p.returncode != 0 and message in p.stderr and "Traceback" not in p.stderr
+    assert "esptool" not in p.stdout  # nothing was run
 
 
 def test_flash_esp8266_writes_romfs_with_mpremote(fwdir):
@@ -149,7 +160,6 @@ def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
 
 
 @pytest.mark.parametrize("args,env,message", [
-    (["flash", "esp32", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "no firmware image at"),
     (["flash", "esp32", ""], {"DRY_RUN": "1"}, "give the board's serial port"),
     (["deploy", "esp32", "/dev/ttyNOPE7"], {}, "serial port /dev/ttyNOPE7 does not exist"),
     (["deploy", "esp32c3", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "nothing built for esp32c3"),
@@ -160,13 +170,27 @@ def test_device_errors_are_clear(fwdir, args, env, message):
     assert p.returncode != 0 and message in p.stderr and "Traceback" not in p.stderr
 
 
-def test_firmware_build_without_tree_or_toolchain_says_what_to_install(fwdir, tmp_path):
+def test_esp_firmware_without_tree_or_toolchain_says_what_to_install(fwdir, tmp_path):
     p = script("scripts/build.py", "firmware", "esp32", env={"MICROPY_DIR": ""})
-    assert "a MicroPython source tree is needed" in p.stderr
-    (tmp_path / "mp" / "ports" / "esp8266").mkdir(parents=True)
-    p = script("scripts/build.py", "firmware", "esp8266", env={"MICROPY_DIR": str(tmp_path / "mp"), "PATH": "/usr/bin:/bin"})
+    assert "needs a MicroPython tree with the esp32 port" in p.stderr and "git clone" in p.stderr
+    mp = tmp_path / "mp"
+    for d in ("ports/esp8266", "lib/micropython-lib/micropython", "lib/berkeley-db-1.xx/include"):
+        (mp / d).mkdir(parents=True)
+    (mp / "ports" / "esp8266" / "Makefile").write_text("")
+    p = script("scripts/build.py", "firmware", "esp8266", env={"MICROPY_DIR": str(mp), "PATH": "/usr/bin:/bin"})
     assert "xtensa-lx106-elf-gcc not found: the esp8266 port needs the ESP8266 toolchain" in p.stderr
+    assert "larsks/esp-open-sdk" in p.stderr  # the container image that has it
     assert "Traceback" not in p.stderr
+
+
+def test_unix_firmware_without_a_submodule_names_it(tmp_path):
+    mp = tmp_path / "mp"
+    for d in ("py", "ports/unix", "lib/micropython-lib/micropython"):
+        (mp / d).mkdir(parents=True)
+    p = script("scripts/build.py", "firmware", "unix", env={"MICROPY_DIR": str(mp)})
+    assert p.returncode != 0 and "Traceback" not in p.stderr
+    assert "lacks the git submodule lib/berkeley-db-1.xx (needed for the btree module): git -C %s submodule " \
+           "update --init lib/berkeley-db-1.xx" % mp in p.stderr
 
 
 def test_board_file_is_json_with_a_note(fwdir):
@@ -175,20 +199,37 @@ def test_board_file_is_json_with_a_note(fwdir):
             assert json.load(f)["note"]
 
 
-def test_firmware_dry_run_prints_the_port_build(fwdir, tmp_path):
+@pytest.mark.parametrize("name,selector,image", [
+    ("esp32", "BOARD=ESP32_GENERIC", "build-ESP32_GENERIC"),
+    ("esp32s3", "BOARD=ESP32_GENERIC_S3", "build-ESP32_GENERIC_S3"),
+    ("esp32c3", "BOARD=ESP32_GENERIC_C3", "build-ESP32_GENERIC_C3"),
+    ("esp8266", "BOARD=ESP8266_GENERIC BOARD_VARIANT=FLASH_2M_ROMFS", "build-ESP8266_GENERIC-FLASH_2M_ROMFS"),
+])
+def test_esp_firmware_dry_run_prints_the_port_build(name, selector, image, fwdir, tmp_path):
     mp = tmp_path / "micropython"
-    (mp / "ports" / "esp32").mkdir(parents=True)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "idf.py").write_text("#!/bin/sh\n")
-    (bin_dir / "idf.py").chmod(0o755)
-    p = script("scripts/build.py", "firmware", "esp32", env={"MICROPY_DIR": str(mp), "DRY_RUN": "1",
-                                                              "PATH": "%s:%s" % (bin_dir, os.environ["PATH"])})
+    p = script("scripts/build.py", "firmware", name, env={"MICROPY_DIR": str(mp), "DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
+    port = "%s/ports/%s" % (mp, boards.load(name)["port"])
     cmds = [l for l in p.stdout.splitlines() if l.startswith("$ ")]
     assert cmds == [
         "$ make -C %s/mpy-cross" % mp,
-        "$ make -C %s/ports/esp32 submodules BOARD=ESP32_GENERIC" % mp,
-        "$ make -C %s/ports/esp32 -j2 FROZEN_MANIFEST=%s/boards/esp32/manifest.py BOARD=ESP32_GENERIC" % (mp, ROOT),
+        "$ make -C %s %s submodules" % (port, selector),
+        "$ make -C %s -j2 %s FROZEN_MANIFEST=%s/boards/%s/manifest.py" % (port, selector, ROOT, name),
     ]
-    assert "copy %s/ports/esp32/build-ESP32_GENERIC/firmware.bin -> %s" % (mp, fwdir / "esp32" / "firmware.bin") in p.stdout
+    assert "copy %s/%s/firmware.bin -> %s" % (port, image, fwdir / name / "firmware.bin") in p.stdout
+    assert "the manifest freezes" in p.stdout and "asyncio/core.py, picoweb/__init__.py, _boot.py" in p.stdout
+
+
+def test_unix_firmware_is_built_32_bit_with_picoweb_and_the_app_frozen(fwdir):
+    p = script("scripts/build.py", "firmware", "unix", os.path.join(ROOT, "examples", "notes"), env={"ARCH": "32"})
+    assert p.returncode == 0, p.stdout + p.stderr
+    fw = fwdir / "unix" / "micropython"
+    with open(fw, "rb") as f:
+        assert f.read(5)[4] == 1  # ELFCLASS32
+    assert (fwdir / "unix" / "main.py").is_file() and (fwdir / "unix" / "static" / "notes.css").is_file()
+    assert not (fwdir / "unix" / "lib").exists()  # nothing to copy but main.py and static/
+    code = ("import picoweb, store, templates.list_tpl, btree, sys; "
+            "print(picoweb.__file__, store.__file__, templates.list_tpl.__file__, sys.maxsize)")
+    r = subprocess.run([str(fw), "-c", code], capture_output=True, text=True, timeout=30, cwd=str(fwdir),
+                       env=dict(os.environ, MICROPYPATH=".frozen"))
+    assert r.stdout.split() == ["picoweb/__init__.py", "store.py", "templates/list_tpl.py", str(2 ** 31 - 1)], r.stderr

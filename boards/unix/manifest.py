@@ -1,4 +1,4 @@
-# The unix port (the virtual board): the variant's frozen modules (asyncio among them),
-# then picoweb and the app.
-include("$(PORT_DIR)/variants/manifest.py")
+# The virtual board's firmware with picoweb and the staged app frozen in: its stock
+# firmware (manifest_base.py), then picoweb's manifest.
+include("manifest_base.py")
 include("../../manifest.py")

@@ -1,33 +1,43 @@
-# The virtual board's start-up, run by the MicroPython unix port in the board's flash
-# folder (scripts/vboard.py starts it): what a board does after power-on or a reset,
-# then the REPL (the process runs with -i).
+# The virtual board's start-up, frozen into its firmware as a real board's _boot.py is, and
+# run by scripts/vboard.py as `micropython -X heapsize=N -i -m vboard_main MODE` in the
+# board's flash folder: what a board does after power-on or a reset, then the REPL.
 #   argv[1]: "normal" (boot.py, then main.py) or "raw" (a soft reset from the raw REPL: boot.py only)
+# Environment (set by scripts/vboard.py from boards/<like>/board.json):
+#   VBOARD_ROMFS         an image file mounted at /rom, as a board's ROMFS partition
+#   VBOARD_GC_THRESHOLD  n: gc.threshold(heap // n), as the ESP8266's _boot.py sets it
+#   VBOARD_HEAP_FREE     the heap a real board has free after boot and Wi-Fi: what is free beyond
+#                        it here is taken (and kept) before main.py runs
+#   VBOARD_HTTP_PORT     given to main.py as sys.argv[1]
+import gc
 import os
 import sys
 
 _mode = sys.argv[1] if len(sys.argv) > 1 else "normal"
-_here = sys.argv[0].rpartition("/")[0]
+_t = os.getenv("VBOARD_GC_THRESHOLD")
+if _t:
+    gc.threshold((gc.mem_free() + gc.mem_alloc()) // int(_t))
 
-# The ROMFS partition: an image file mounted at /rom, as a board with one does.
+# A board's sys.path: frozen modules first, then the ROMFS partition, then the filesystem's lib/.
 _img = os.getenv("VBOARD_ROMFS")
 if _img:
     import vfs
 
     with open(_img, "rb") as _f:
-        vfs.mount(vfs.VfsRom(_f.read()), "/rom")
-    sys.path[:] = ["", "/rom", "/rom/lib", ".frozen", "lib", _here]
+        vfs.mount(vfs.VfsRom(_f.read()), "/rom")  # the unix port holds the image in its heap
+    sys.path[:] = ["", ".frozen", "/rom", "/rom/lib", "lib"]
 else:
-    sys.path[:] = ["", ".frozen", "lib", _here]
+    sys.path[:] = ["", ".frozen", "lib"]
 sys.argv[:] = ["main.py"] + ([os.getenv("VBOARD_HTTP_PORT")] if os.getenv("VBOARD_HTTP_PORT") else [])
 
 
 def _run(f):
+    # As a board's pyexec_file_if_exists(): the file is compiled as it is read.
     try:
         os.stat(f)
     except OSError:
         return
     try:
-        exec(open(f).read(), {"__name__": "__main__"})
+        execfile(f, {"__name__": "__main__"})
     except KeyboardInterrupt:
         print("KeyboardInterrupt")
     except Exception as e:
@@ -35,6 +45,15 @@ def _run(f):
 
 
 _run("boot.py")
+_boot_and_wifi = None  # what a real board's boot and Wi-Fi keep of its heap
+_n = os.getenv("VBOARD_HEAP_FREE")
+if _n:
+    gc.collect()
+    _n = gc.mem_free() - int(_n) - 32  # the bytearray object and block rounding
+    if _n > 0:
+        _boot_and_wifi = bytearray(_n)
+    gc.collect()
+    print("virtual board: %d bytes of heap free" % gc.mem_free())
 if _mode == "normal":
     _run("main.py")
-del _run, _mode, _here, _img
+del _run, _mode, _img, _t, _n
