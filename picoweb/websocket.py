@@ -46,7 +46,13 @@ def accept(req, resp, max_size=4096, protocols=(), idle=None):
         raise HTTPError(400)
     if _header(req, b"Sec-WebSocket-Version") != b"13":
         raise HTTPError(426, "Sec-WebSocket-Version: 13\r\n")
-    digest = binascii.b2a_base64(hashlib.sha1(key.strip() + _GUID).digest()).strip()
+    if hasattr(hashlib, "sha1"):
+        digest = hashlib.sha1(key.strip() + _GUID).digest()
+    else:  # firmware built without TLS has no sha1
+        from .sha1 import sha1
+
+        digest = sha1(key.strip() + _GUID)
+    digest = binascii.b2a_base64(digest).strip()
     head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
     head += digest + b"\r\n"
     proto = None

@@ -1,8 +1,12 @@
 """A web server under test or under load, as a process of its own on a loopback port.
 
-Used by the tests, the benchmarks and the board harness: started with CPython or with the
-MicroPython unix port (optionally with a board-sized heap), stopped with SIGINT and then
-SIGKILL, since MicroPython ignores SIGTERM.
+Used by the tests, the benchmarks and the board harness: started under a runtime, stopped
+with SIGINT and then SIGKILL, since MicroPython ignores SIGTERM. The runtimes:
+  cpython      this Python
+  micropython  the prebuilt MicroPython unix port (64-bit), picoweb from its sources
+  firmware     the virtual board's firmware: MicroPython built 32-bit, as an ESP board's, with
+               picoweb frozen in (scripts/firmware.py builds it)
+The MicroPython ones take a heap size (-X heapsize).
 """
 import os
 import shutil
@@ -39,7 +43,12 @@ class ServerProcess:
         self.runtime = runtime
         self.port = free_port()
         env = dict(os.environ)
-        if runtime == "micropython":
+        if runtime == "firmware":  # frozen modules first, as on a board: the frozen picoweb is used
+            import firmware
+
+            cmd = [firmware.picoweb_firmware()] + (["-X", "heapsize=%s" % heap] if heap else [])
+            env["MICROPYPATH"] = ":".join([".frozen"] + list(path))
+        elif runtime == "micropython":
             cmd = [micropython()] + (["-X", "heapsize=%s" % heap] if heap else [])
             env["MICROPYPATH"] = ":".join(list(path) + [".frozen"])
         else:
@@ -72,3 +81,21 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+class BoardProcess:
+    """The virtual board's firmware booted as a board boots (its frozen vboard_main: sys.path
+    as a board's, boot.py, then main.py) in the folder standing for its flash, without the
+    serial port: a server process for the benchmarks. heap: the GC heap in bytes."""
+
+    def __init__(self, firmware, flash, heap, wait=20.0, output=None):
+        self.port = free_port()
+        env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port))
+        env.pop("MICROPYPATH", None)
+        self.proc = subprocess.Popen([firmware, "-X", "heapsize=%d" % heap, "-m", "vboard_main", "normal"], cwd=flash,
+                                     env=env, stdin=subprocess.DEVNULL, stdout=output or subprocess.DEVNULL,
+                                     stderr=subprocess.STDOUT)
+        self.ok = ServerProcess._listening(self, wait)
+
+    alive = ServerProcess.alive
+    stop = ServerProcess.stop

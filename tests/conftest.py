@@ -1,4 +1,6 @@
-# Servers under test run as real processes on loopback: CPython and the MicroPython unix port.
+# Servers under test run as real processes on loopback, under each runtime: CPython, the
+# MicroPython unix port (picoweb from source) and the virtual board's 32-bit firmware (picoweb
+# frozen in, built from MicroPython's source by the first test that needs it).
 import os
 import sys
 import tempfile
@@ -11,7 +13,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 from serverproc import ServerProcess, micropython  # noqa: E402,F401
 
-RUNTIMES = ["cpython", "micropython"]
+RUNTIMES = ["cpython", "micropython", "firmware"]
 
 
 class Server(ServerProcess):

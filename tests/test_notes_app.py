@@ -1,5 +1,6 @@
-# examples/notes: add, list, edit, delete, and the notes persist on the filesystem,
-# on CPython and on the MicroPython unix port.
+# examples/notes: add, list, edit, delete, and the notes persist on the filesystem, on every
+# runtime: in a btree database on the firmware (which has btree, as ESP firmware does), one
+# file per note elsewhere.
 import os
 import shutil
 
@@ -40,6 +41,8 @@ def test_add_edit_delete_and_persist(runtime, app_dir):
         assert b'value="Buy oat milk"' in form and b">2 litres</textarea>" in form
         assert request(srv.port, "POST", "/delete/2").status == 303
         assert request(srv.port, path="/edit/2").status == 404
+        assert (app_dir / "notes.db").is_file() == (runtime == "firmware")
+        assert (app_dir / "notes").is_dir() == (runtime != "firmware")
     finally:
         srv.stop()
     srv = start(runtime, app_dir)  # restarted: the notes are still there

@@ -8,6 +8,7 @@ import zipfile
 from conftest import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import firmware  # noqa: E402
 from vboard import VirtualBoard  # noqa: E402
 
 MODULES = sorted("picoweb/" + f for f in os.listdir(os.path.join(ROOT, "picoweb")) if f.endswith(".py"))
@@ -21,7 +22,8 @@ def test_package_json_lists_every_module():
 
 
 def test_mip_install_from_the_local_package_json(tmp_path):
-    vb = VirtualBoard(str(tmp_path / "flash"), 1 << 20).start()
+    # the stock firmware (no picoweb frozen in): mip puts picoweb's sources in the board's lib/
+    vb = VirtualBoard(str(tmp_path / "flash"), firmware.base_firmware(), heap=1 << 20).start()
     try:
         mpremote = [os.path.join(os.path.dirname(sys.executable), "mpremote"), "connect", vb.port]
         p = subprocess.run(mpremote + ["mip", "install", "--target", "lib", "./package.json"], cwd=ROOT,

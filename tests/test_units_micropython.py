@@ -1,13 +1,25 @@
-# The unit tests of tests/unit/, run again under the MicroPython unix port.
+# The unit tests of tests/unit/, run again under MicroPython: the prebuilt unix port (picoweb
+# from source) and the virtual board's 32-bit firmware (picoweb frozen).
 import os
 import subprocess
 
+import pytest
+
 from conftest import ROOT, micropython
 
+UNITS = ["test_units", "test_templates", "test_template_loaders", "test_cookies_auth"]
 
-def test_unit_tests_pass_under_micropython():
-    env = dict(os.environ, MICROPYPATH=ROOT + ":" + os.path.join(ROOT, "tests", "unit") + ":.frozen")
-    p = subprocess.run([micropython(), os.path.join(ROOT, "tests", "unit", "run_micropython.py"), "test_units", "test_templates", "test_template_loaders", "test_cookies_auth"],
+
+@pytest.mark.parametrize("runtime", ["micropython", "firmware"])
+def test_unit_tests_pass_under_micropython(runtime):
+    import firmware
+
+    if runtime == "firmware":
+        exe, path = firmware.picoweb_firmware(), [".frozen", ROOT]
+    else:
+        exe, path = micropython(), [ROOT, ".frozen"]
+    env = dict(os.environ, MICROPYPATH=":".join(path + [os.path.join(ROOT, "tests", "unit")]))
+    p = subprocess.run([exe, os.path.join(ROOT, "tests", "unit", "run_micropython.py")] + UNITS,
                        env=env, capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stdout + p.stderr
     assert p.stdout.strip().endswith(" passed, 0 failed"), p.stdout

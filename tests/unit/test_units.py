@@ -58,3 +58,17 @@ def test_safe_path():
     assert safe_path("static/a/b.css")
     for p in ("static/../x", "static//x", "/etc/passwd", "static/./x", "static/a\\b", "static/\0"):
         assert not safe_path(p), p
+
+
+def test_sha1_for_the_websocket_handshake():
+    # picoweb.sha1 stands in where hashlib has no sha1 (the virtual board's firmware): FIPS 180
+    # and RFC 6455's own example, and lengths around the 64-byte block's padding
+    import binascii
+
+    from picoweb.sha1 import sha1
+
+    assert binascii.hexlify(sha1(b"abc")) == b"a9993e364706816aba3e25717850c26c9cd0d89d"
+    assert binascii.hexlify(sha1(b"")) == b"da39a3ee5e6b4b0d3255bfef95601890afd80709"
+    key = b"dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    assert binascii.b2a_base64(sha1(key)).strip() == b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    assert binascii.hexlify(sha1(b"a" * 1000)) == b"291e9a6c66994949b57ba5e650361e98fc36b1ba"
