@@ -58,7 +58,7 @@ run: setup
 HOST    ?=
 bench: setup
 ifeq ($(origin BOARD),command line)
-	$(PY) tests_hw/harness.py --board $(BOARD) --like $(LIKE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(NETEM),--netem "$(NETEM)") $(HARNESS_ARGS)
+	$(PY) tests_hw/harness.py --board $(BOARD) --like $(LIKE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(if $(NETEM),--netem "$(NETEM)") $(if $(PUBLISH),--publish) $(HARNESS_ARGS)
 else
 	$(PY) bench/run.py $(if $(PUBLISH),--publish) $(BENCH_ARGS)
 endif

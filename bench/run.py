@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
-"""make bench: picoweb against a bare asyncio server (the limit) and microdot, side by side
-in one run, under the same runtime. Throughput with wrk (keep-alive and Connection: close),
-and the smallest MicroPython heap (-X heapsize) at which each answers 400 requests at
-concurrency 4 (ab) without a failure. Results: bench/results/latest.{json,md}.
+"""make bench: picoweb against a bare asyncio server (the limit), picoweb 1.8.2 and microdot,
+side by side in one run.
 
-Options: --quick (fewer, shorter rounds), --no-cpython, --no-heap, --no-templates.
+- Throughput under each runtime (MicroPython unix port, CPython): wrk, keep-alive and
+  Connection: close, rounds alternated between the servers; ratios are what count.
+- Heap on the virtual board's 32-bit firmware (bench/heap.py): the smallest heap for hello, the
+  board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
+- The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
+- Templates and optional modules: what each costs in heap on the 32-bit firmware.
+
+Results go to build/bench/results/latest.{json,md,png}; --publish also copies them to
+bench/results/, the copy the README quotes.
+Options: --quick (fewer, shorter rounds), --no-cpython, --no-throughput, --no-heap,
+--no-templates, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches at once).
 """
 import json
 import os
@@ -18,14 +26,17 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 BUILD = os.path.join(ROOT, "build", "bench")
-BIN = os.path.dirname(sys.executable)
+RESULTS = os.path.join(BUILD, "results")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, BENCH)
+import firmware  # noqa: E402
+import heap  # noqa: E402
 import mpy  # noqa: E402
 from heapsearch import smallest  # noqa: E402
 from serverproc import ServerProcess, micropython  # noqa: E402
 
 CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
-APPS = {
+THROUGHPUT_APPS = {
     "bare": os.path.join(BENCH, "bare_server.py"),
     "picoweb": os.path.join(BENCH, "apps", "picoweb_hello.py"),
     "microdot": os.path.join(BENCH, "apps", "microdot_hello.py"),
@@ -38,27 +49,18 @@ def need(tool, pkg):
 
 
 def prepare():
-    # build/bench/py: the sources; build/bench/mpy: the same compiled with mpy-cross.
-    import importlib.util
-
-    spec = importlib.util.find_spec("microdot")
-    if spec is None:
-        sys.exit("microdot not installed: run `make setup`")
-    md_dir = os.path.dirname(spec.origin)
+    # build/bench/py: picoweb and microdot's sources; build/bench/mpy: the same compiled.
     py = os.path.join(BUILD, "py")
-    shutil.rmtree(BUILD, ignore_errors=True)
-    os.makedirs(os.path.join(py, "microdot"))
-    shutil.copytree(os.path.join(ROOT, "picoweb"), os.path.join(py, "picoweb"),
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    for f in ("__init__.py", "microdot.py", "helpers.py"):
-        shutil.copy(os.path.join(md_dir, f), os.path.join(py, "microdot", f))
-    mpy.compile_all(os.path.join(BUILD, "mpy"), [os.path.join(py, "picoweb"), os.path.join(py, "microdot")])
-    return py, os.path.join(BUILD, "mpy")
+    shutil.rmtree(py, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "picoweb"), os.path.join(py, "picoweb"), ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(heap.microdot_dir(), os.path.join(py, "microdot"))
+    mpyd = os.path.join(BUILD, "mpy")
+    shutil.rmtree(mpyd, ignore_errors=True)
+    mpy.compile_all(mpyd, [os.path.join(py, "picoweb"), os.path.join(py, "microdot")], quiet=True)
+    return py, mpyd
 
 
-def Proc(runtime, app, libdir, heap=None):
-    return ServerProcess(runtime, APPS[app], heap=heap and "%dK" % heap, path=[libdir], cwd=libdir, wait=10.0)
-
+# ---- throughput ----
 
 def wrk(port, seconds, close):
     cmd = ["wrk", "-t1", "-c4", "-d%ds" % seconds, "--timeout", "2s"]
@@ -78,73 +80,51 @@ def wrk(port, seconds, close):
 def throughput(runtime, libdir, rounds, seconds):
     # Interleaved rounds on servers that stay up; the median per server and mode.
     res = {}
-    procs = {a: Proc(runtime, a, libdir, heap=1024) for a in APPS}
+    procs = {a: ServerProcess(runtime, app, heap="1024K", path=[libdir], cwd=libdir, wait=10.0)
+             for a, app in THROUGHPUT_APPS.items()}
     try:
         for a, p in procs.items():
             if not p.ok:
                 sys.exit("%s did not start under %s" % (a, runtime))
             wrk(p.port, 1, False)  # warm-up
         for mode in ("keep-alive", "close"):
-            runs = {a: [] for a in APPS}
-            bad = {a: 0 for a in APPS}
+            runs = {a: [] for a in procs}
+            bad = {a: 0 for a in procs}
             for _ in range(rounds):
                 for a, p in procs.items():
                     rps, b = wrk(p.port, seconds, mode == "close")
                     runs[a].append(rps)
                     bad[a] += b
-            for a in APPS:
-                res[(a, mode)] = {"rps": statistics.median(runs[a]), "runs": runs[a], "errors": bad[a]}
+            for a in procs:
+                res["%s/%s" % (a, mode)] = {"rps": statistics.median(runs[a]), "runs": runs[a], "errors": bad[a]}
     finally:
         for p in procs.values():
             p.stop()
     return res
 
 
-def ab_ok(port):
-    out = subprocess.run(["ab", "-q", "-s", "5", "-n", "400", "-c", "4", "http://127.0.0.1:%d/" % port],
-                         capture_output=True, text=True, timeout=120).stdout
-    done = re.search(r"Complete requests:\s+(\d+)", out)
-    failed = re.search(r"Failed requests:\s+(\d+)", out)
-    non2xx = re.search(r"Non-2xx responses:\s+(\d+)", out)
-    return bool(done and int(done.group(1)) == 400 and failed and int(failed.group(1)) == 0 and not non2xx)
+# ---- the drop-in path on the 64-bit port ----
 
-
-def works(app, libdir, heap):
-    p = Proc("micropython", app, libdir, heap)
-    try:
-        return p.ok and ab_ok(p.port) and p.alive()
-    finally:
-        p.stop()
-
-
-def smallest_heap(app, libdir, lo=4, hi=512):
-    # The smallest heap (KiB) at which app answers 400 requests at concurrency 4.
-    return smallest(lambda kib: works(app, libdir, kib), lo, hi)
-
-
-def romfs_heap(mpyd, lo=4, hi=512):
-    # The smallest heap for the picoweb hello app with picoweb's .mpy in a ROMFS image, where the
-    # unix port runs their bytecode in place as a board does from flash. The image itself is read
-    # into the heap here; its size is given so that it can be taken off: a board keeps it in flash.
-    src = os.path.join(BUILD, "romfs")
-    shutil.copytree(os.path.join(mpyd, "picoweb"), os.path.join(src, "lib", "picoweb"))
-    img = os.path.join(BUILD, "picoweb-romfs.img")
-    subprocess.run([os.path.join(BIN, "mpremote"), "romfs", "--no-mpy", "-o", img, "build", src], check=True,
-                   capture_output=True)
+def heap64(fw):
+    # The smallest heap (KiB) at which fw's hello, from .mpy files, answers 400 requests at
+    # concurrency 4 on the prebuilt 64-bit unix port.
+    _, flash = heap.prepare(fw, "hello", "mpy")
 
     def works(kib):
-        p = ServerProcess("micropython", os.path.join(ROOT, "scripts", "romfs_run.py"), [img, APPS["picoweb"]],
-                          heap="%dK" % kib, path=(), cwd=BUILD, wait=10.0)
+        p = ServerProcess("micropython", os.path.join(flash, "main.py"), heap="%dK" % kib,
+                          path=[os.path.join(flash, "lib")], cwd=flash, wait=10.0)
         try:
-            return p.ok and ab_ok(p.port) and p.alive()
+            return p.ok and heap.hello_ok(p.port) and p.alive()
         finally:
             p.stop()
 
-    return smallest(works, lo, hi), os.path.getsize(img)
+    return smallest(works, 4, 512)
 
 
-def template_figures(mpyd):
-    # Heap figures of templates under MicroPython, each case in a fresh process.
+# ---- templates and optional modules ----
+
+def template_figures():
+    # Heap figures of templates on the 32-bit firmware (picoweb frozen), each case in a fresh process.
     import tempfile
 
     import templates as tplbuild
@@ -154,6 +134,7 @@ def template_figures(mpyd):
     os.makedirs(os.path.join(pkg, "templates"))
     open(os.path.join(pkg, "__init__.py"), "w").close()
     shutil.copy(os.path.join(ROOT, "tests", "apps", "webpkg", "templates", "table.tpl"), os.path.join(pkg, "templates"))
+    fw = firmware.picoweb_firmware()
 
     def run(case, arg, fresh_sources=False):
         if fresh_sources:  # the source loader must compile: only the .tpl is there
@@ -161,11 +142,10 @@ def template_figures(mpyd):
                 if not f.endswith(".tpl"):
                     os.unlink(os.path.join(pkg, "templates", f))
         else:
-            tplbuild.build(os.path.join(pkg, "templates"))
-        env = dict(os.environ, MICROPYPATH="%s:%s:.frozen" % (tmp, mpyd))
-        out = subprocess.run([os.path.join(BIN, "micropython"), "-X", "heapsize=256K",
-                              os.path.join(BENCH, "template_heap.py"), mpyd, case, arg],
-                             env=env, capture_output=True, text=True, timeout=300)
+            tplbuild.build(os.path.join(pkg, "templates"), mpy=False, quiet=True)
+        out = subprocess.run([fw, "-X", "heapsize=256K", os.path.join(BENCH, "template_heap.py"), case, arg],
+                             env=dict(os.environ, MICROPYPATH=".frozen:" + tmp), capture_output=True, text=True,
+                             timeout=300)
         if out.returncode:
             sys.exit("template benchmark failed:\n" + out.stdout + out.stderr)
         return int(out.stdout.split()[-1])
@@ -176,72 +156,31 @@ def template_figures(mpyd):
     return res
 
 
-def notes_ok(port):
-    # The notes app's pages in use: list, add, edit, delete, and page loads 4 at a time.
-    import concurrent.futures
-    import urllib.request
-
-    def go(path, body=None):
-        req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=body)
-        try:
-            with urllib.request.urlopen(req, timeout=10) as f:
-                return f.status, f.read()
-        except Exception as e:
-            return getattr(e, "code", 0), b""
-
-    if go("/")[0] != 200:
-        return False
-    for i in range(5):
-        if go("/new", b"title=note+%d&text=%s" % (i, b"x" * 200))[0] != 200:  # 303, followed to /
-            return False
-    if go("/edit/3")[0] != 200 or go("/edit/3", b"title=edited&text=y")[0] != 200 or go("/delete/2", b"")[0] != 200:
-        return False
-    with concurrent.futures.ThreadPoolExecutor(4) as ex:
-        res = list(ex.map(lambda p: go(p), ["/", "/edit/1", "/static/notes.css", "/edit/4"] * 10))
-    return all(st == 200 and b for st, b in res)
-
-
-def notes_heap(lo=8, hi=512):
-    # The smallest heap (KiB) at which the notes app, built for the unix board (.mpy, templates
-    # precompiled), serves notes_ok(): the app the README's heap figure talks about.
-    import tempfile
-
-    import boards
-    import build
-
-    tmp = tempfile.mkdtemp()
-    os.environ["PICOWEB_FIRMWARE_DIR"] = tmp
-    build.build_mpy(boards.load("unix"), os.path.join(ROOT, "examples", "notes"))
-    fw = os.path.join(tmp, "unix")
-
-    def works(kib):
-        shutil.rmtree(os.path.join(fw, "notes"), ignore_errors=True)
-        p = ServerProcess("micropython", os.path.join(fw, "main.py"), heap="%dK" % kib,
-                          path=[os.path.join(fw, "lib")], cwd=fw, wait=10.0)
-        try:
-            return p.ok and notes_ok(p.port) and p.alive()
-        finally:
-            p.stop()
-
-    kib = smallest(works, lo, hi)
-    shutil.rmtree(tmp)
-    return kib
-
-
 OPTIONAL = ("route", "static", "utils", "stats", "cookies", "auth", "sse", "websocket", "multipart", "cors",
             "chunked", "template")
 
 
 def module_heap(mpyd):
-    # {module: bytes}: each measured in a fresh MicroPython process, from .mpy
+    # {"frozen"|"mpy": {module: bytes}}: what importing each optional module adds once picoweb is
+    # imported, on the 32-bit firmware: frozen (picoweb's firmware) and from .mpy files (its stock
+    # firmware); each in a fresh process.
     out = {}
-    for m in OPTIONAL:
-        p = subprocess.run([micropython(), os.path.join(BENCH, "module_heap.py"), m], capture_output=True,
-                           text=True, env=dict(os.environ, MICROPYPATH=mpyd + ":.frozen"), timeout=60)
-        if p.returncode:
-            sys.exit("module_heap.py %s failed:\n%s" % (m, p.stdout + p.stderr))
-        out[m] = int(p.stdout.split()[-1])
+    for kind, fw, path in (("frozen", firmware.picoweb_firmware(), ".frozen"),
+                           ("mpy", firmware.base_firmware(), mpyd + ":.frozen")):
+        out[kind] = {}
+        for m in OPTIONAL:
+            p = subprocess.run([fw, os.path.join(BENCH, "module_heap.py"), m], capture_output=True,
+                               text=True, env=dict(os.environ, MICROPYPATH=path), timeout=60)
+            if p.returncode:
+                sys.exit("module_heap.py %s failed:\n%s" % (m, p.stdout + p.stderr))
+            out[kind][m] = int(p.stdout.split()[-1])
     return out
+
+
+# ---- the run ----
+
+def arg(name, default=None):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
 def main():
@@ -250,83 +189,159 @@ def main():
     need("ab", "apache2-utils")
     py, mpyd = prepare()
     rounds, seconds = (1, 1) if quick else (3, 3)
-    results = {"date": time.strftime("%Y-%m-%d"), "machine": os.uname().machine, "throughput": {}, "heap_kib": {}}
-    runtimes = ["micropython"] + ([] if "--no-cpython" in sys.argv else ["cpython"])
-    for rt in runtimes:
-        print("throughput under %s: wrk -t1 -c4, %d rounds of %d s ..." % (rt, rounds, seconds), flush=True)
-        t = throughput(rt, mpyd if rt == "micropython" else py, rounds, seconds)
-        results["throughput"][rt] = {"%s/%s" % k: v for k, v in t.items()}
+    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": os.uname().machine, "throughput": {}}
+    if "--no-throughput" not in sys.argv:
+        for rt in ["micropython"] + ([] if "--no-cpython" in sys.argv else ["cpython"]):
+            print("throughput under %s: wrk -t1 -c4, %d rounds of %d s ..." % (rt, rounds, seconds), flush=True)
+            results["throughput"][rt] = throughput(rt, mpyd if rt == "micropython" else py, rounds, seconds)
     if "--no-heap" not in sys.argv:
-        for app in APPS:
-            for kind, d in (("py", py), ("mpy", mpyd)):
-                if app == "bare" and kind == "mpy":
-                    continue
-                print("smallest heap: %s from .%s ..." % (app, kind), flush=True)
-                results["heap_kib"]["%s/%s" % (app, kind)] = smallest_heap(app, d)
-    if "--no-heap" not in sys.argv:
-        print("smallest heap: picoweb from a ROMFS image ...", flush=True)
-        kib, size = romfs_heap(mpyd)
-        results["heap_kib"]["picoweb/romfs"] = kib
-        results["romfs_image_bytes"] = size
-        print("smallest heap: the notes app (examples/notes) from .mpy ...", flush=True)
-        results["heap_kib"]["notes/mpy"] = notes_heap()
+        only = arg("--frameworks")
+        print("heap on the 32-bit firmware: the smallest heap per app and delivery (%s) ..." % (only or "all frameworks"),
+              flush=True)
+        results["firmware_heap"] = heap.run(only and only.split(","), int(arg("--jobs", 2)))
+        print("heap on the 64-bit unix port: hello from .mpy ...", flush=True)
+        results["heap64_mpy_kib"] = {fw.name: heap64(fw) for fw in heap.frameworks()
+                                     if not only or fw.name in only.split(",")}
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
-        results["templates"] = template_figures(mpyd)
+        results["templates"] = template_figures()
     print("optional modules: heap each adds once imported ...", flush=True)
     results["module_heap_bytes"] = module_heap(mpyd)
     results["core_mpy_bytes"] = {f: os.path.getsize(os.path.join(mpyd, "picoweb", f + ".mpy")) for f in CORE}
     md = report(results)
     print(md)
-    os.makedirs(os.path.join(BENCH, "results"), exist_ok=True)
-    with open(os.path.join(BENCH, "results", "latest.json"), "w") as f:
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
         json.dump(results, f, indent=1)
-    with open(os.path.join(BENCH, "results", "latest.md"), "w") as f:
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write(md)
+    if results.get("firmware_heap"):
+        plot(results, os.path.join(RESULTS, "latest.png"))
+    print("results: %s/latest.{json,md%s}" % (os.path.relpath(RESULTS, ROOT), ",png" if results.get("firmware_heap") else ""))
+    if "--publish" in sys.argv:
+        pub = os.path.join(BENCH, "results")
+        for f in os.listdir(RESULTS):
+            shutil.copy(os.path.join(RESULTS, f), pub)
+        update_readme(results)
+        print("published to %s/ and README.md's figures" % os.path.relpath(pub, ROOT))
+
+
+def kib(n):
+    return "-" if n is None else "%.2f" % (n / 1024)
+
+
+def sections(r):
+    """The report as named markdown sections: latest.md is all of them, and the README's
+    <!-- bench:NAME --> blocks are each one, rewritten by --publish (so its figures are never
+    copied by hand)."""
+    out = {}
+    if r["throughput"]:
+        t_md = []
+        for rt, t in r["throughput"].items():
+            t_md += ["Throughput under %s (requests/s, median; wrk -t1 -c4):" % rt, "",
+                     "| mode | bare asyncio | picoweb | microdot | picoweb/bare | picoweb/microdot |",
+                     "|---|---|---|---|---|---|"]
+            for mode in ("keep-alive", "close"):
+                b, p, m = (t["%s/%s" % (a, mode)]["rps"] for a in ("bare", "picoweb", "microdot"))
+                errs = sum(t["%s/%s" % (a, mode)]["errors"] for a in THROUGHPUT_APPS)
+                t_md.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%s" % (
+                    mode, b, p, m, p / b if b else 0, p / m if m else 0, " errors: %d" % errs if errs else ""))
+            t_md.append("")
+        out["throughput"] = t_md
+    fh = r.get("firmware_heap")
+    if fh:
+        fws = list(fh)
+        h_md = ["| app, delivery | " + " | ".join(fws) + " |", "|---|" + "---|" * len(fws)]
+        for app in ("hello", "harness", "notes"):
+            for dl in heap.DELIVERIES:
+                h_md.append("| %s, %s | %s |" % (app, dl, " | ".join(kib(fh[f].get("%s/%s" % (app, dl))) for f in fws)))
+        for dl in heap.DELIVERIES:
+            h_md.append("| `import`, %s: resident | %s |" % (dl, " | ".join(kib(fh[f].get("import/" + dl)) for f in fws)))
+        out["heap"] = h_md + [""]
+    if r.get("heap64_mpy_kib"):
+        h = r["heap64_mpy_kib"]
+        out["heap64"] = ["| " + " | ".join(h) + " |", "|" + "---|" * len(h),
+                         "| " + " | ".join(str(v) for v in h.values()) + " |", ""]
+    if r.get("templates"):
+        t = r["templates"]
+        out["templates"] = (["| table rows | peak heap while streaming |", "|---|---|"]
+                            + ["| %s | %s |" % kv for kv in t["table_peak_bytes"].items()]
+                            + ["", "| loader | heap of the first render (10 rows) |", "|---|---|"]
+                            + ["| %s | %s |" % kv for kv in t["first_render_bytes"].items()] + [""])
+    mh = r.get("module_heap_bytes")
+    if mh:
+        out["modules"] = (["| module | frozen | from .mpy |", "|---|---|---|"]
+                          + ["| picoweb.%s | %s | %s |" % (m, mh["frozen"][m], mh["mpy"][m]) for m in mh["frozen"]]
+                          + [""])
+    sizes = r["core_mpy_bytes"]
+    out["core"] = ["picoweb core, the modules every app loads: %d bytes of .mpy (%s)" % (
+        sum(sizes.values()), ", ".join("%s %d" % kv for kv in sizes.items())), ""]
+    return {k: "\n".join(v) for k, v in out.items()}
+
+
+TITLES = {
+    "throughput": "Throughput",
+    "heap": "Heap on the virtual board's 32-bit firmware (KiB)",
+    "heap64": "The drop-in path on the 64-bit unix port: hello from .mpy (KiB)",
+    "templates": "Templates (32-bit firmware, picoweb frozen; bytes of live heap)",
+    "modules": "Optional modules: heap each adds once imported (32-bit firmware, bytes)",
+    "core": "The core's size",
+}
+HEAP_NOTE = (
+    "The smallest GC heap at which each app serves its workload without a failure (hello: 400 requests at "
+    "concurrency 4; harness: hello, JSON, a template page, a static file and a form POST, 40 of each, 4 at a time; "
+    "notes: 30 notes added, viewed, edited, listed, then deleted, with page loads 4 at a time), to %d bytes; and "
+    "what importing the framework leaves resident (after a collection). frozen: the framework and the app's modules "
+    "frozen into the firmware, main.py on the board's filesystem; mpy, py: those files in the board's lib/ on its "
+    "stock firmware (asyncio frozen). `-` where a framework has no such app." % heap.STEP)
 
 
 def report(r):
     out = ["# picoweb benchmark, %s (%s)" % (r["date"], r["machine"]), ""]
-    for rt, t in r["throughput"].items():
-        out += ["## Throughput under %s (requests/s, median; wrk -t1 -c4)" % rt, "",
-                "| mode | bare asyncio | picoweb | microdot | picoweb/bare | picoweb/microdot |",
-                "|---|---|---|---|---|---|"]
-        for mode in ("keep-alive", "close"):
-            b, p, m = (t["%s/%s" % (a, mode)]["rps"] for a in ("bare", "picoweb", "microdot"))
-            errs = sum(t["%s/%s" % (a, mode)]["errors"] for a in APPS)
-            out.append("| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%s" % (
-                mode, b, p, m, p / b if b else 0, p / m if m else 0, " errors: %d" % errs if errs else ""))
-        out.append("")
-    if r["heap_kib"]:
-        out += ["## Smallest heap for 400 requests at concurrency 4 (MicroPython unix x64, KiB)", "",
-                "| server | from .py | from .mpy |", "|---|---|---|"]
-        for a in APPS:
-            out.append("| %s | %s | %s |" % (a, r["heap_kib"].get(a + "/py"), r["heap_kib"].get(a + "/mpy", "-")))
-        out.append("")
-        if "picoweb/romfs" in r["heap_kib"]:
-            kib, size = r["heap_kib"]["picoweb/romfs"], r["romfs_image_bytes"]
-            out += ["picoweb from a ROMFS image (bytecode run in place, as from a board's flash): %s KiB, of which "
-                    "%.1f KiB are the image itself, read into the heap by the unix port; %.0f KiB without it" % (
-                        kib, size / 1024, kib - size / 1024), ""]
-        if "notes/mpy" in r["heap_kib"]:
-            out += ["The notes app (examples/notes, templates precompiled) from .mpy: %s KiB" % r["heap_kib"]["notes/mpy"], ""]
-    if r.get("templates"):
-        t = r["templates"]
-        out += ["## Templates (MicroPython unix x64, bytes of live heap)", "",
-                "| table rows | peak heap while streaming |", "|---|---|"]
-        out += ["| %s | %s |" % kv for kv in t["table_peak_bytes"].items()]
-        out += ["", "| loader | heap of the first render (10 rows) |", "|---|---|"]
-        out += ["| %s | %s |" % kv for kv in t["first_render_bytes"].items()]
-        out.append("")
-    if r.get("module_heap_bytes"):
-        out += ["## Optional modules: heap each adds once imported (from .mpy, MicroPython unix x64, bytes)", "",
-                "| module | heap |", "|---|---|"]
-        out += ["| picoweb.%s | %s |" % kv for kv in r["module_heap_bytes"].items()]
-        out.append("")
-    sizes = r["core_mpy_bytes"]
-    out.append("picoweb core, the modules every app loads: %d bytes of .mpy (%s)" % (
-        sum(sizes.values()), ", ".join("%s %d" % kv for kv in sizes.items())))
-    return "\n".join(out) + "\n"
+    for name, md in sections(r).items():
+        out += ["## " + TITLES[name], ""] + ([HEAP_NOTE, ""] if name == "heap" else []) + [md]
+    return "\n".join(out)
+
+
+def update_readme(r, path=os.path.join(ROOT, "README.md")):
+    # Each <!-- bench:NAME --> ... <!-- /bench:NAME --> block of the README becomes that section.
+    with open(path) as f:
+        text = f.read()
+    for name, md in sections(r).items():
+        a, b = "<!-- bench:%s -->\n" % name, "<!-- /bench:%s -->" % name
+        i, j = text.find(a), text.find(b)
+        if 0 <= i < j:
+            text = text[: i + len(a)] + md + text[j:]
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def plot(r, path):
+    # The firmware heap table as grouped bars: one group per app and delivery, a bar per framework.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fh = r["firmware_heap"]
+    fws = list(fh)
+    rows = ["%s/%s" % (a, d) for a in ("hello", "harness", "notes") for d in heap.DELIVERIES] + \
+           ["import/%s" % d for d in heap.DELIVERIES]
+    fig, ax = plt.subplots(figsize=(13, 5))
+    w = 0.8 / len(fws)
+    for i, f in enumerate(fws):
+        xs = [j + i * w for j in range(len(rows))]
+        ax.bar(xs, [(fh[f].get(k) or 0) / 1024 for k in rows], w, label=f)
+    ax.set_xticks([j + 0.4 - w / 2 for j in range(len(rows))])
+    ax.set_xticklabels([k.replace("/", "\n") for k in rows])
+    ax.set_ylabel("KiB")
+    ax.axhline(38016 / 1024, color="grey", linestyle=":", linewidth=1)
+    ax.text(len(rows) - 0.5, 38016 / 1024, "ESP8266 GC heap", ha="right", va="bottom", fontsize=8, color="grey")
+    ax.set_title("Smallest heap per app and delivery, and resident after import (32-bit firmware, %s)" % r["date"])
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,11 @@
 #   table N   peak live heap while streaming a table of N rows, above the heap before it
 #   loader K  heap the first render costs with loader K: "compiled" imports a precompiled
 #             module, "source" compiles the template first (importing the compiler)
-# argv: libdir case arg; libdir holds picoweb and the package benchtpl with its templates.
+# argv: case arg; the module path holds picoweb and the package benchtpl with its templates.
 import gc
 import sys
 
-case, arg = sys.argv[2], sys.argv[3]
+case, arg = sys.argv[1], sys.argv[2]
 
 
 def live():

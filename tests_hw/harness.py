@@ -11,7 +11,7 @@ usage: harness.py --board B [--like L] [--host H] [--port SERIAL] [--http-port N
                   [--frameworks picoweb,microdot,bare] [--scenarios a,b] [--quick]
                   [--min-heap] [--netem SPEC] [--out DIR]
 
-Results: tests_hw/results/<date>-<board>.json, .md and .png.
+Results: build/tests_hw/results/<date>-<board>.json, .md and .png (--publish: also tests_hw/results/).
 """
 import argparse
 import json
@@ -29,13 +29,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
 import boards  # noqa: E402
 from heapsearch import smallest  # noqa: E402
 import build  # noqa: E402
 import device  # noqa: E402
+import heap  # noqa: E402
+import mpy  # noqa: E402
 from serverproc import free_port  # noqa: E402
 
-FRAMEWORKS = ("picoweb", "microdot", "bare")
+FRAMEWORKS = ("picoweb", "picoweb-1.8.2", "microdot", "bare")
 FORM = "name=board&location=kitchen&interval=60&unit=celsius"
 
 
@@ -72,32 +76,13 @@ class HarnessError(Exception):
     pass
 
 
-# ---- apps: each framework's, staged as an app folder for scripts/build.py ----
+# ---- apps: each framework's harness app (bench/heap.py knows the frameworks and stages them) ----
 
-def app_dir(fw, tmp):
-    # tests_hw/apps/<fw>_app, with the template and static files every app shares.
-    d = os.path.join(tmp, fw + "_app")
-    shutil.copytree(os.path.join(HERE, "apps", fw + "_app"), d)
-    if fw == "bare":
-        shutil.copy(os.path.join(ROOT, "bench", "bare_server.py"), d)
-    else:
-        os.makedirs(os.path.join(d, "templates"))
-        shutil.copy(os.path.join(HERE, "apps", "page.tpl"), os.path.join(d, "templates"))
-        os.makedirs(os.path.join(d, "static"))
-        for f in ("style.css", "style.css.gz"):
-            shutil.copy(os.path.join(HERE, "apps", f), os.path.join(d, "static"))
-    if fw != "picoweb":
-        shutil.copy(os.path.join(HERE, "apps", "heapstat.py"), d)
-    if fw == "microdot":
-        import importlib.util
-
-        spec = importlib.util.find_spec("microdot")
-        if spec is None:
-            raise HarnessError("microdot is not installed: run `make setup`")
-        os.makedirs(os.path.join(d, "microdot"))
-        for f in ("__init__.py", "microdot.py", "helpers.py"):
-            shutil.copy(os.path.join(os.path.dirname(spec.origin), f), os.path.join(d, "microdot"))
-    return d
+def framework(name):
+    for fw in heap.frameworks():
+        if fw.name == name:
+            return fw
+    raise HarnessError("unknown framework %s; known: %s" % (name, ", ".join(FRAMEWORKS)))
 
 
 # ---- targets: where the apps run ----
@@ -114,41 +99,48 @@ def wait_http(host, port, limit, what):
 
 
 class VirtualTarget:
-    # The virtual board (BOARD=unix): one fresh board per framework, deployed with mpremote.
-    def __init__(self, like, heap=None, netns=None):
-        from vboard import heap_like
+    # The virtual board (BOARD=unix): for each framework its 32-bit firmware with the framework
+    # and the app's modules frozen in, as a board flashed with it; main.py and static/ deployed
+    # with mpremote; then a fresh board with the heap of the board it stands for.
+    def __init__(self, like, heap_bytes=None, netns=None):
+        from vboard import heap_model
 
         self.board = boards.load("unix")
         self.like = like
-        self.heap = heap or heap_like(like)
+        self.heap = heap_bytes
+        self.model = heap_model(like)
         self.netns = netns
         self.host = "127.0.0.1"
         self.vb = None
 
     def describe(self):
-        return "virtual board (MicroPython unix port, x64) like %s: heap %d KiB" % (self.like, self.heap // 1024)
+        return "virtual board (MicroPython unix port, 32-bit firmware, frameworks frozen) like %s: %s" % (
+            self.like, "GC heap %d bytes" % self.heap if self.heap else
+            "GC heap %d bytes, %d free after boot" % (self.model["gc_heap"], self.model["free"]))
 
-    def install(self, fw, app, tmp):
-        # build, start a board with a large heap, deploy with mpremote (as to a real board)
+    def install(self, fw, tmp):
+        # build (the firmware), start a board with a large heap, deploy with mpremote (as to a real board)
         from vboard import VirtualBoard
 
-        os.environ["PICOWEB_FIRMWARE_DIR"] = os.path.join(tmp, "firmware-" + fw)
-        build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
+        self.firmware, files = heap.prepare(framework(fw), "harness", "frozen")
         self.flash = os.path.join(tmp, "flash-" + fw)
-        vb = VirtualBoard(self.flash, 4 << 20).start()
+        vb = VirtualBoard(self.flash, self.firmware, heap=4 << 20).start()
         try:
-            p = subprocess.run(device.deploy_command(self.board, vb.port), capture_output=True, text=True, timeout=300)
+            p = subprocess.run(device.deploy_command(self.board, vb.port, files), capture_output=True, text=True,
+                               timeout=300)
             if p.returncode:
                 raise HarnessError("deploying %s to the virtual board failed:\n%s%s" % (fw, p.stdout, p.stderr))
         finally:
             vb.stop()
 
-    def start(self, fw, heap=None):
+    def start(self, fw, heap_bytes=None):
         # power on the board with the heap it stands for; main.py serves
         from vboard import VirtualBoard
 
         self.http_port = free_port()
-        self.vb = VirtualBoard(self.flash, heap or self.heap, http_port=self.http_port, netns=self.netns).start()
+        heap_bytes = heap_bytes or self.heap
+        self.vb = VirtualBoard(self.flash, self.firmware, None if heap_bytes else self.like, heap_bytes,
+                               http_port=self.http_port, netns=self.netns).start()
         wait_http(self.host, self.http_port, 20, "the virtual board running %s" % fw)
 
     def alive(self):
@@ -171,15 +163,19 @@ class RealTarget:
     def describe(self):
         return "%s (%s) at %s" % (self.board["name"], self.board["board"], self.host)
 
-    def install(self, fw, app, tmp):
+    def install(self, fw, tmp):
+        # the framework and its app as .mpy files in the board's lib/, over the serial port
+        f = framework(fw)
+        app = heap.stage_app(f, "harness", os.path.join(tmp, "app-" + fw))
         os.environ["PICOWEB_FIRMWARE_DIR"] = os.path.join(tmp, "firmware-" + fw)
-        build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
+        lib = build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
+        mpy.compile_all(lib, [l for l in f.libs if fw != "picoweb"], build.mpy_args(self.board), quiet=True)
         device.check_port(self.serial, False)
         p = subprocess.run(device.deploy_command(self.board, self.serial), capture_output=True, text=True, timeout=600)
         if p.returncode:
             raise HarnessError("deploying %s over %s failed:\n%s%s" % (fw, self.serial, p.stdout, p.stderr))
 
-    def start(self, fw, heap=None):
+    def start(self, fw, heap_bytes=None):
         wait_http(self.host, self.http_port, 30, "the board running %s" % fw)
 
     def alive(self):
@@ -415,7 +411,7 @@ def main(argv):
     ap = argparse.ArgumentParser(prog="harness.py", description=__doc__.split("\n")[0])
     ap.add_argument("--board", default="unix")
     ap.add_argument("--like", default="esp32")
-    ap.add_argument("--heap", type=int, default=None, help="virtual board heap in bytes (default: LIKE's x1.6)")
+    ap.add_argument("--heap", type=int, default=None, help="virtual board GC heap in bytes (default: LIKE's)")
     ap.add_argument("--host", default=None)
     ap.add_argument("--port", default=None, help="the board's serial port, for deploying")
     ap.add_argument("--http-port", type=int, default=80)
@@ -424,7 +420,8 @@ def main(argv):
     ap.add_argument("--quick", action="store_true", help="one-second runs and a 1,000-request soak (the harness's own tests)")
     ap.add_argument("--min-heap", action="store_true", help="also find each framework's smallest heap (unix)")
     ap.add_argument("--netem", default=None)
-    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "tests_hw", "results"))
+    ap.add_argument("--publish", action="store_true", help="also copy the results to tests_hw/results/")
     a = ap.parse_args(argv)
     if not shutil.which("wrk"):
         raise HarnessError("wrk not found: install Debian's wrk (apt-get install wrk)")
@@ -451,7 +448,7 @@ def main(argv):
     try:
         for fw in fws:
             try:
-                target.install(fw, app_dir(fw, tmp), tmp)
+                target.install(fw, tmp)
                 target.start(fw)
                 run["results"][fw] = run_scenarios(target, fw, scs)
             except HarnessError as e:  # e.g. the app does not start in this heap: a result too
@@ -480,6 +477,10 @@ def main(argv):
     chart(run, base + ".png")
     print(markdown(run))
     print("results: %s.{json,md,png}" % os.path.relpath(base, ROOT))
+    if a.publish:
+        for ext in (".json", ".md", ".png"):
+            shutil.copy(base + ext, os.path.join(HERE, "results"))
+        print("published to tests_hw/results/")
     return run
 
 
