@@ -109,7 +109,8 @@ def utemplate_compile(tdir, outdir):
 
 
 # The files the harness's apps share (tests_hw/harness.py puts them beside each app too).
-HW_SHARED = {"templates": ["page.tpl"], "static": ["style.css", "style.css.gz"], ".": ["heapstat.py"]}
+HW_SHARED = {"templates": ["page.tpl"], "static": ["style.css", "style.css.gz"]}
+HEAPSTAT = os.path.join(ROOT, "picoweb", "heapstat.py")  # the other frameworks' apps take picoweb's sampler
 
 
 def stage_app(fw, app, dest):
@@ -124,11 +125,11 @@ def stage_app(fw, app, dest):
         shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*_tpl.py", "notes", "notes.db"))
     if app == "harness" and fw.name == "bare":  # the limit's app: hello and /_stats only
         shutil.copy(os.path.join(ROOT, "bench", "bare_server.py"), dest)
-        shutil.copy(os.path.join(HW_APPS, "heapstat.py"), dest)
+        shutil.copy(HEAPSTAT, dest)
     elif app == "harness":
+        if fw.name != "picoweb":  # picoweb's app mounts picoweb.stats
+            shutil.copy(HEAPSTAT, dest)
         for sub, files in HW_SHARED.items():
-            if sub == "." and fw.name == "picoweb":
-                continue  # picoweb's app uses picoweb.stats
             os.makedirs(os.path.join(dest, sub), exist_ok=True)
             for f in files:
                 shutil.copy(os.path.join(HW_APPS, f), os.path.join(dest, sub))

@@ -1,16 +1,15 @@
 # picoweb: a small, memory-frugal web framework for MicroPython, Pycopy and CPython.
 # The API of picoweb 1.8.2, plus HTTP/1.1 keep-alive and limits against bad clients.
-# Optional features live in their own modules and are imported only when used.
+# This module is the app: its route table, mounted sub-apps, hooks, templates and the 1.8.2
+# helpers. Serving HTTP is http.py's; optional features live in their own modules, imported
+# only when used. docs/architecture.md maps the request's path through them.
 import gc
 
-try:
-    import asyncio
-except ImportError:
-    import uasyncio as asyncio  # Pycopy
-
-from .conn import Connection, HTTPError, status_line, send, http_error, _co, DONE
-from .request import HTTPRequest
-from .server import Server, _NOEXTRA
+from .compat import DONE, asyncio, coroutine
+from .conn import Connection, http_error, send, sendstream  # noqa: F401  (the API)
+from .http import NO_EXTRA, Server
+from .request import HTTPRequest  # noqa: F401
+from .status import HTTPError  # noqa: F401
 
 __version__ = "2.0.0"
 
@@ -22,6 +21,13 @@ def get_mime_type(fname):
     return mime_type(fname)
 
 
+def parse_qs(s):
+    """A query string or form body parsed: {"name": "value"} (see picoweb.utils.parse_qs)."""
+    from .utils import parse_qs
+
+    return parse_qs(s)
+
+
 def start_response(writer, content_type="text/html; charset=utf-8", status="200", headers=None):
     """The headers are sent with the first body bytes, or when the handler returns (an awaitable:
     `yield from` or `await` it, as in picoweb 1.8.2)."""
@@ -29,7 +35,7 @@ def start_response(writer, content_type="text/html; charset=utf-8", status="200"
     return DONE
 
 
-@_co
+@coroutine
 def jsonify(writer, obj, status="200"):
     """Sends obj as a JSON response (with its Content-Length)."""
     try:
@@ -39,25 +45,10 @@ def jsonify(writer, obj, status="200"):
     yield from send(writer, json.dumps(obj), status, "application/json")
 
 
-@_co
+@coroutine
 def redirect(writer, location, status="302"):
     """Sends a redirect to location (302 unless status says otherwise)."""
     yield from send(writer, b"", status, "text/plain", {"Location": location})
-
-
-@_co
-def sendstream(writer, f):
-    """Copies the open file f to the response through one 512-byte buffer (128 bytes when the
-    heap has no block that large)."""
-    try:
-        buf = bytearray(512)
-    except MemoryError:
-        buf = bytearray(128)
-    while True:
-        n = f.readinto(buf)
-        if not n:
-            break
-        yield from writer.awrite(buf, 0, n)
 
 
 def _write_parts(writer, part):
@@ -75,20 +66,14 @@ class WebApp(Server):
     list of (pattern, handler[, extra]); serve_static adds the /static/ route.
     """
 
-    # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
-    max_conns = 8  # further ones wait for a slot (as many again, up to header_timeout), then 503
-    max_line = 512  # request line (414 beyond) and each header line (431 beyond)
-    max_headers = 24  # 431 beyond
-    max_body = 4096  # bytes; a larger Content-Length gets 413 (a route may set max_body=)
-    header_timeout = 10000  # ms to receive the first request's line and headers
-    idle_timeout = 5000  # ms a kept-alive connection may take for its next request's head
-    bufsize = 512  # bytes asked of the socket per read
-    headers_mode = "parse"
     template_escape = True  # False: {{ }} output unescaped, exactly as utemplate gives it
-    debug = 0
-    log = None
+    # Hooks, effective for this app (its own after those of the apps it is mounted in): lists
+    # once one is added.
+    hooks_before = hooks_after = None
+    parent = None  # the app this one is mounted in
 
     def __init__(self, pkg, routes=None, serve_static=True):
+        Server.__init__(self)
         self.url_map = routes if routes else []
         self.pkg = pkg.split(".", 1)[0] if pkg and pkg != "__main__" else None
         if serve_static:
@@ -98,9 +83,7 @@ class WebApp(Server):
         self.mounts = []
         self.inited = False
         self.template_loader = None
-        self._conns = []
-        self._waiting = 0  # connections waiting for a slot (over max_conns)
-        self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
+        self._own = None  # this app's own hooks: ([before], [after])
 
     # ---- building the app ----
 
@@ -125,17 +108,115 @@ class WebApp(Server):
         return _route
 
     def mount(self, url, app):
-        """The sub-app sees paths without the prefix; the longest prefix is tried first."""
+        """The sub-app sees paths without the prefix; the longest prefix is tried first. The hooks
+        of this app run for its requests too, before its own."""
         app.url = url.rstrip("/")
+        app.parent = self
         self.mounts.append(app)
         self.mounts.sort(key=lambda a: -len(a.url))
+        app._rehook()
 
-    # ---- handlers the app provides ----
+    # ---- hooks: how extensions (picoweb.cors, picoweb.auth) and apps take part in every request ----
 
-    def handle_exc(self, req, resp, e):
-        """A handler raised e; override to answer differently. resp may hold content already."""
-        if not resp.sent:
-            yield from http_error(resp, "500")
+    def before_request(self, f):
+        """Decorator: f(req, resp) runs before the handler of each request routed to this app (or
+        to an app mounted in it), whenever its routes were added; a generator or `async def` is
+        run to its end. If it answers (starts a response), the handler is skipped."""
+        self._hook(0, f)
+        return f
+
+    def after_request(self, f):
+        """Decorator: f(req, resp) runs after the handler returned, before the end of its response
+        goes out (headers can still be added while nothing was sent: resp.sent is False)."""
+        self._hook(1, f)
+        return f
+
+    def errorhandler(self, key):
+        """Decorator: f(req, resp, error) answers instead of picoweb's plain page: for key 404 or
+        405 (no route takes the request; error is the status), or an exception class (a handler
+        raised it; error is the exception). An app's own handle_exc() comes before it."""
+        def _add(f):
+            if self.error_handlers is None:
+                self.error_handlers = {}
+            self.error_handlers[str(key) if isinstance(key, int) else key] = f
+            return f
+
+        return _add
+
+    def _hook(self, i, f):
+        if self._own is None:
+            self._own = ([], [])
+        self._own[i].append(f)
+        self._rehook()
+
+    def _rehook(self):
+        # This app's effective hooks: its parent's, then its own; the same for those mounted in it.
+        p = self.parent
+        own = self._own or ([], [])
+        before = (p and p.hooks_before or []) + own[0]
+        after = (p and p.hooks_after or []) + own[1]
+        self.hooks_before = before or None
+        self.hooks_after = after or None
+        if before or after:
+            a = self
+            while a:  # the serving app checks this flag once per connection
+                a.hooked = True
+                a = a.parent
+        for sub in self.mounts:
+            sub._rehook()
+
+    # ---- routing ----
+
+    def resolve(self, req):
+        """The (mounted) app req goes to, and its route there (see Server.resolve)."""
+        path = req.path
+        app = self
+        while app.mounts:
+            for sub in app.mounts:
+                r = sub.url
+                if path.startswith(r) and path[len(r) : len(r) + 1] in ("/", ""):
+                    app = sub
+                    path = path[len(r) :] or "/"
+                    break
+            else:
+                break
+        req.path = path
+        if not app.inited:
+            app.init()
+        return app, app.match(req.method, path, req)
+
+    def match(self, method, path, req=None):
+        """The route of this app for method and path: (handler, extra); else a string of the
+        methods that path has routes for (405), or None (404). OPTIONS on a path that has routes
+        is answered 204 with those methods. Sets req.url_match and req.params when given."""
+        allowed = None
+        for e in self.url_map:
+            p = e[0]
+            if type(p) is str:
+                if p != path:
+                    continue
+                m = None
+            else:
+                m = p.match(path)
+                if not m:
+                    continue
+            x = e[2] if len(e) > 2 else NO_EXTRA
+            ms = x.get("methods")
+            if ms and method not in ms and not (method == "HEAD" and "GET" in ms):
+                allowed = ", ".join(ms) if allowed is None else allowed + ", " + ", ".join(ms)
+                continue
+            if req is not None:
+                if m is not None:
+                    req.url_match = m
+                    req.params = m if type(m) is dict else {}
+                else:
+                    req.params = {}
+            return e[1], x
+        if allowed and method == "OPTIONS":
+            return _options(allowed), {"headers": "parse"}  # parsed: a hook may answer a CORS preflight
+        return allowed
+
+    # ---- answers the app provides ----
 
     def handle_static(self, req, resp):
         """The handler of /static/...: files from the app's static/ folder only (gzip variants when accepted)."""
@@ -143,7 +224,7 @@ class WebApp(Server):
 
         yield from serve_static(self, req, resp)
 
-    @_co
+    @coroutine
     def sendfile(self, writer, fname, content_type=None, headers=None):
         """Sends the file fname (relative to the app's folder) with its MIME type and length; 404 if missing."""
         from .static import sendfile
@@ -157,7 +238,7 @@ class WebApp(Server):
             self.template_loader = loader_for(self.pkg, self.template_escape)
         return self.template_loader.load(name)
 
-    @_co
+    @coroutine
     def render_template(self, writer, tmpl_name, args=()):
         """Streams the template's pieces as they are generated, gathered into sends of
         about 512 bytes: the whole page is never held.
@@ -207,39 +288,10 @@ class WebApp(Server):
             pass
         loop.close()
 
-    def serve(self, loop, host, port):
-        """Override to e.g. catch errors of the server socket."""
-        try:
-            from asyncio.core import _io_queue  # noqa: F401  MicroPython: picoweb's own listener
 
-            loop.create_task(self._listen(host, port))
-        except ImportError:
-            loop.create_task(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
-        loop.create_task(self._watchdog())
-        loop.run_forever()
+def _options(allowed):
+    # The answer to OPTIONS on a path that has routes: the methods it has them for (RFC 9110 9.3.7)
+    def answer(req, resp):
+        resp.start("204", "text/plain", "Allow: %s\r\n" % allowed, -1)
 
-    def _route(self, method, path, req):
-        # (handler, extra) of the first matching route; else the allowed methods, or None.
-        allowed = None
-        for e in self.url_map:
-            p = e[0]
-            if type(p) is str:
-                if p != path:
-                    continue
-                m = None
-            else:
-                m = p.match(path)
-                if not m:
-                    continue
-            x = e[2] if len(e) > 2 else _NOEXTRA
-            ms = x.get("methods")
-            if ms and method not in ms and not (method == "HEAD" and "GET" in ms):
-                allowed = ", ".join(ms) if allowed is None else allowed + ", " + ", ".join(ms)
-                continue
-            if m is not None:
-                req.url_match = m
-                req.params = m if type(m) is dict else {}
-            else:
-                req.params = {}
-            return e[1], x
-        return allowed
+    return answer

@@ -1,10 +1,11 @@
-# Chunked request bodies (RFC 9112 section 7.1, "Transfer-Encoding" chunked): the connection's
-# read() calls next_chunk() whenever a chunk is used up. Imported only when a client sends one.
-# Heap: 800 bytes once imported (from .mpy, 64-bit unix port, `make bench`).
-from .conn import HTTPError, _co
+# Chunked request bodies (RFC 9112 section 7.1, a Transfer-Encoding of "chunked"): the wire format
+# of the chunks. The connection's read() calls next_chunk() whenever a chunk is used up, and
+# keeps the body's state itself. Imported only when a client sends such a body.
+from .compat import coroutine
+from .status import HTTPError
 
 
-@_co
+@coroutine
 def _line(c):
     # The next line of the chunk framing; 400 if the client ends the body early.
     while True:
@@ -15,12 +16,12 @@ def _line(c):
             raise HTTPError(400)
 
 
-@_co
-def next_chunk(c):
-    """Reads the next chunk's size line and returns its size; 0 at the last chunk, after which
-    the trailer fields are skipped and the body is over. HTTPError(413) once the chunks add up
-    to more than the route's max_body (c.cap)."""
-    if c.te & 2 and (yield from _line(c)):
+@coroutine
+def next_chunk(c, after_data):
+    """Reads the next chunk's size line from connection c (after the CRLF that ends the previous
+    chunk's data, if after_data) and returns the size; at the last chunk (0), the trailer
+    fields are read too, up to the empty line that ends the body."""
+    if after_data and (yield from _line(c)):
         raise HTTPError(400)  # a chunk's data must end with CRLF
     size = (yield from _line(c)).split(b";")[0]  # chunk extensions are ignored
     try:
@@ -29,17 +30,10 @@ def next_chunk(c):
         raise HTTPError(400)
     if n < 0:
         raise HTTPError(400)
-    if n:
-        c.cap -= n
-        if c.cap < 0:
-            raise HTTPError(413)
-        c.te = 3
-    else:
+    if not n:
         for _ in range(32):  # trailer fields, up to an empty line
             if not (yield from _line(c)):
                 break
         else:
             raise HTTPError(431)
-        c.te = 0
-    c.left = n
     return n

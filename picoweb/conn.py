@@ -1,60 +1,21 @@
-# One client connection: handlers get it as both `req.reader` and `resp`.
-# Reading is buffered (MicroPython's readline costs a syscall per byte) and
-# bounded; writing frames the body (Content-Length, chunked, or close) so
-# that connections can be kept alive.
-try:
-    from types import coroutine as _co  # CPython: usable by both `await` and `yield from`
-
-    class _Done:
-        # An awaitable that is already done, for calls with nothing to wait for.
-        def __iter__(self):
-            return iter(())
-
-        __await__ = __iter__
-
-    DONE = _Done()
-except ImportError:
-    _co = lambda f: f  # MicroPython: generators already are coroutines
-    DONE = ()  # MicroPython takes an empty tuple for `await` and `yield from`: nothing allocated
-
-try:
-    from time import ticks_ms, ticks_add, ticks_diff
-except ImportError:
-    from time import monotonic
-
-    ticks_ms = lambda: int(monotonic() * 1000)
-    ticks_add = lambda t, d: t + d
-    ticks_diff = lambda a, b: a - b
-
-
-class HTTPError(Exception):
-    """Raised to answer with an error status (args[0]) and close the connection."""
-    pass
-
-
-def status_line(status):
-    """"404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given."""
-    s = str(status)
-    if s == "200":
-        return "200 OK"
-    if s == "500":  # sent when a handler ran out of heap: no module is imported for it then
-        return "500 Internal Server Error"
-    if " " in s:
-        return s
-    from .status import reason  # the table costs heap only once another status is sent
-
-    return s + " " + reason(s)
+# One client connection: handlers get it as both `req.reader` and `resp`. It reads the request
+# body (buffered: MicroPython's readline costs a syscall per byte; bounded by the framing the
+# server found in the head) and writes the response (framed with Content-Length, chunked, or
+# the connection's end, so that connections can be kept alive).
+#
+# Its state is written by its own methods and by the serve loop (http.py), which owns the
+# connection's life; extensions use its methods (add_headers(), upgrade()).
+from .compat import DONE, coroutine, ticks_add, ticks_ms
+from .status import HTTPError, status_line
 
 
 class Connection:
-    """Response state, reset by begin() for each request."""
-    xh = None  # header lines for the next response head only (picoweb.cors sets them)
+    """The connection: reading the request body, writing the response."""
+
     _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
-    te = 0  # bits: 1 a chunked body, 2 after its first chunk, 4 the client expects 100-continue
-    cap = 0  # chunked body bytes still allowed (the route's max_body, counted down)
     rto = 10000  # ms a handler's single read or write may wait
 
-    def __init__(self, reader, writer, bufsize):
+    def __init__(self, reader, writer, bufsize, rb=None):
         self.r = reader
         self.w = writer
         self.bufsize = bufsize
@@ -63,40 +24,43 @@ class Connection:
         # MicroPython: the server's one read buffer (a memoryview), shared by all its
         # connections, so that a read needs a block of the size that came rather than one of
         # bufsize: a fragmented heap, after a flood, has the one but not the other.
-        self.rb = None
+        self.rb = rb
         # Every attribute a request sets, set now: the attribute table is allocated once at its
         # full size, instead of growing (a new, larger block) in the middle of a request.
         #   deadline  ticks after which the watchdog cancels this connection
         #   left      body bytes the handler may still read: None unknown; with a chunked body,
         #             those of the current chunk, or -1 when the next chunk's size line is due
+        #   chunks    a chunked body: 1 before its first chunk, 2 after it; 0 none
+        #   budget    chunked body bytes still allowed (the route's max_body, counted down)
+        #   expect    the client expects "100 Continue" before it sends the body
+        #   extra     header lines for the next response head only (add_headers())
         #   hdr       header block not yet sent (bytes, without its framing headers)
         #   held      the first body piece, waiting with the headers
         #   length    body length given to start(); -1: the handler's headers frame it
         #   nobody    HEAD: headers only;  sent: bytes went to the socket, too late for an error
         #   keep      the client may send another request;  http10: no chunked encoding for it
-        self.deadline = self.task = self.left = self.status = self.hdr = self.held = self.length = None
-        self.keep = self.http10 = self.nobody = self.sent = self.chunked = False
+        self.deadline = self.task = self.left = self.extra = self.status = self.hdr = self.held = None
+        self.length = None
+        self.chunks = self.budget = 0
+        self.keep = self.http10 = self.nobody = self.sent = self.chunked = self.expect = False
 
     def timeout(self, ms):
+        """Sets the deadline of what the connection waits for now (None: none)."""
         self.deadline = None if ms is None else ticks_add(ticks_ms(), ms)
 
     # ---- reading ----
 
-    @_co
+    @coroutine
     def _fill(self):
         # One read from the socket; False on EOF. Outside the request head (whose
         # deadline the server set) each read gets a deadline of its own.
-        t = self.deadline is None
-        if t:
-            self.timeout(self.rto)
         rb = self.rb
+        op = self.r.read(self.bufsize) if rb is None else self.r.readinto(rb)
+        n = yield from (op if self.deadline is not None else _bounded(self, op))
         if rb is None:
-            d = yield from self.r.read(self.bufsize)
+            d = n
         else:
-            n = yield from self.r.readinto(rb)
             d = bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
-        if t:
-            self.deadline = None
         if not d:
             return False
         if self.pos < len(self.buf):
@@ -122,7 +86,7 @@ class Connection:
         self.pos = i + 1
         return buf[pos : i + 1]
 
-    @_co
+    @coroutine
     def readline(self, limit=1024):
         """For handlers: a line with its b"\n", b"" at EOF."""
         while True:
@@ -134,10 +98,10 @@ class Connection:
                 self.pos = len(self.buf)
                 return l
 
-    @_co
+    @coroutine
     def read(self, n=-1):
         """Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown)."""
-        if n < 0 and (self.left is None or self.te):  # unknown length, or chunked: piece by piece
+        if n < 0 and (self.left is None or self.chunks):  # unknown length, or chunked: piece by piece
             b = b""
             while True:
                 d = yield from self.read(self.bufsize)
@@ -145,10 +109,14 @@ class Connection:
                     return b
                 b += d
         left = self.left
-        if left == -1:
+        if left == -1:  # the next chunk's size line is due
             from .chunked import next_chunk  # only requests with a chunked body need it
 
-            left = yield from next_chunk(self)
+            left = self.left = yield from next_chunk(self, self.chunks == 2)
+            self.budget -= left
+            if self.budget < 0:
+                raise HTTPError(413)  # the chunks add up to more than the route's max_body
+            self.chunks = 2 if left else 0
         if left is not None and (n < 0 or n > left):
             n = left
         if not n:
@@ -162,10 +130,10 @@ class Connection:
         self.pos += len(d)
         if left is not None:
             left -= len(d)
-            self.left = -1 if not left and self.te else left  # chunked: the next size line is due
+            self.left = -1 if not left and self.chunks else left  # chunked: the next size line is due
         return d
 
-    @_co
+    @coroutine
     def readexactly(self, n):
         """Exactly n body bytes (EOFError if the client ends first)."""
         b = b""
@@ -176,7 +144,7 @@ class Connection:
             b += d
         return b
 
-    @_co
+    @coroutine
     def readinto(self, buf):
         """Reads body bytes into buf; returns how many."""
         d = yield from self.read(len(buf))
@@ -190,8 +158,16 @@ class Connection:
         self.http10 = http10
         self.nobody = head
         self.keep = keep
-        self.status = self.hdr = self.held = None
+        self.status = self.hdr = self.held = self.extra = None
         self.sent = False
+
+    def add_headers(self, lines):
+        """Header lines ("Name: value\\r\\n"...) for the next response's head, whatever its handler
+        sends (as picoweb.cors adds its headers from a before_request hook)."""
+        if lines:
+            if type(lines) is str:
+                lines = lines.encode()
+            self.extra = self.extra + lines if self.extra else lines
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
         """Prepare the status line and headers; they are sent with the body."""
@@ -208,26 +184,31 @@ class Connection:
             self._cc = content_type
         h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
         if headers:
-            if isinstance(headers, (str, bytes)):
-                if isinstance(headers, bytes):
-                    headers = headers.decode()
-                h += headers  # preformatted, as in picoweb 1.8.2: "Name: value\r\n..."
-            else:
-                for k in headers:
-                    h += "%s: %s\r\n" % (k, headers[k])
+            h += header_lines(headers)
             if length is None and "content-length:" in h.lower():
                 self.length = -1  # the handler frames the body itself
             self.hdr = h.encode()
         else:
             self.hdr = self._ch = h.encode()
 
+    def upgrade(self, head, status="101"):
+        """Sends head (a whole response head) now and hands the connection to the handler, which
+        speaks another protocol on it (as picoweb.websocket does): its reads are no longer
+        bounded by a request body, and it is closed when the handler returns."""
+        self.status = status
+        self.keep = False
+        self.left = None
+        self.w.write(head)
+        self.sent = True
+        return self.drain()
+
     def _head(self, n):
         # The header block, finished with the framing of a body of n bytes (None: unknown).
         h = self.hdr
         self.hdr = None
-        if self.xh:
-            h += self.xh
-            self.xh = None
+        if self.extra:
+            h += self.extra
+            self.extra = None
         if self.length is not None:
             n = self.length
         if n is not None:
@@ -311,7 +292,7 @@ class Connection:
         reading is cut off after rto. MicroPython's stream has often sent it all already: then
         there is nothing to wait for, and nothing is allocated.
         """
-        return _drain(self) if getattr(self.w, "out_buf", 1) else DONE
+        return _bounded(self, self.w.drain()) if getattr(self.w, "out_buf", 1) else DONE
 
     def awrite(self, buf, off=0, sz=-1):
         """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits (an awaitable)
@@ -323,7 +304,7 @@ class Connection:
 
     awritestr = awrite  # write() takes str as well as bytes
 
-    @_co
+    @coroutine
     def aclose(self):
         """Closes the connection (the framework does it after the response otherwise)."""
         self.keep = False
@@ -338,14 +319,29 @@ class Connection:
         return self.w.get_extra_info(name)
 
 
-@_co
-def _drain(c):
+@coroutine
+def _bounded(c, op):
+    # Runs one read or write of c's stream under a deadline of its own (rto), unless the
+    # server has set one for the whole request head.
     t = c.deadline is None
     if t:
         c.timeout(c.rto)
-    yield from c.w.drain()
+    r = yield from op
     if t:
         c.deadline = None
+    return r
+
+
+def header_lines(headers):
+    """Header lines as text: from a dict, or preformatted ("Name: value\\r\\n"..., str or bytes)."""
+    if isinstance(headers, str):
+        return headers
+    if isinstance(headers, bytes):
+        return headers.decode()
+    h = ""
+    for k in headers:
+        h += "%s: %s\r\n" % (k, headers[k])
+    return h
 
 
 # Whole responses, used by the framework and by apps.
@@ -360,7 +356,22 @@ def send(writer, body, status="200", content_type="text/html; charset=utf-8", he
     return writer.drain()
 
 
-@_co
+@coroutine
 def http_error(writer, status, headers=None):
     """Sends an error response: the status with its reason phrase, as text."""
     yield from send(writer, status_line(status) + "\r\n", status, "text/plain", headers)
+
+
+@coroutine
+def sendstream(writer, f):
+    """Copies the open file f to the response through one 512-byte buffer (128 bytes when the
+    heap has no block that large)."""
+    try:
+        buf = bytearray(512)
+    except MemoryError:
+        buf = bytearray(128)
+    while True:
+        n = f.readinto(buf)
+        if not n:
+            break
+        yield from writer.awrite(buf, 0, n)

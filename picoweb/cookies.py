@@ -1,15 +1,12 @@
 # Cookies: read them from a request, set them on a response, and sign small values
 # (HMAC-SHA256) so that a session kept in a cookie cannot be forged. Imported only by apps
-# that use cookies.
-# Heap: 2,144 bytes once imported (from .mpy, 64-bit unix port, `make bench`; about 1.3 KB on a
-# 32-bit board).
+# that use cookies (what it costs in heap: README, "Optional modules", from `make bench`).
 import hashlib
 
 
 def get_cookies(req):
     """The request's cookies as a dict of str (empty if it sent none or headers were not parsed)."""
-    h = req.headers or {}
-    raw = h.get(b"Cookie") or h.get(b"cookie") or b""
+    raw = req.header(b"Cookie", b"")
     out = {}
     for part in raw.decode().split(";"):
         k, eq, v = part.strip().partition("=")

@@ -1,12 +1,11 @@
 # Cross-origin resource sharing (CORS): lets pages from other origins call the app's routes,
 # e.g. a dashboard served elsewhere reading a device's JSON API. Imported only by apps that
-# use it. Heap: 3,584 bytes once imported (from .mpy, 64-bit unix port, `make bench`; about
-# 2.2 KB on a 32-bit board).
+# use it; it takes part in requests through a before_request hook.
 #
 #     cors.enable(app, origins=("http://dash.local",), methods=("GET", "POST"), headers=("Content-Type",))
 #
-# Call it once the app's routes are added. Routes given headers="skip" or "leave" don't see the
-# Origin header, so they get no CORS headers.
+# It covers every route of app and of the apps mounted in it, whenever they were added. Routes
+# given headers="skip" or "leave" don't see the Origin header, so they get no CORS headers.
 
 
 class CORS:
@@ -26,8 +25,7 @@ class CORS:
 
     def allow(self, req):
         """The response headers (str) that let req's origin read the response; "" if none."""
-        h = req.headers or {}
-        o = h.get(b"Origin") or h.get(b"origin")
+        o = req.header(b"Origin")
         if not o:
             return ""
         o = o.decode()
@@ -47,10 +45,11 @@ class CORS:
         """The headers of the answer to a preflight request (OPTIONS with
         Access-Control-Request-Method); only "Allow" when the request is not allowed."""
         allow = self.allow(req)
-        method = _get(req, b"access-control-request-method")
+        method = req.header(b"Access-Control-Request-Method", b"").decode()
         if not allow or method not in self.methods:
             return "Allow: %s\r\n" % ", ".join(self.methods)
-        asked = [x.strip() for x in _get(req, b"access-control-request-headers").lower().split(",") if x.strip()]
+        asked = [x.strip() for x in req.header(b"Access-Control-Request-Headers", b"").decode().lower().split(",")
+                 if x.strip()]
         if self.headers != "*":
             for x in asked:
                 if x not in self.headers:
@@ -60,40 +59,19 @@ class CORS:
             allow += "Access-Control-Allow-Headers: %s\r\n" % ", ".join(asked)
         return allow + "Access-Control-Max-Age: %d\r\n" % self.max_age
 
-
-def _get(req, name):
-    from .request import header
-
-    return (header(req, name) or b"").decode()
+    def before_request(self, req, resp):
+        """The hook: answers preflights for paths that have routes (204), and gives every other
+        response the headers its origin may read it with."""
+        if req.method == "OPTIONS" and req.header(b"Access-Control-Request-Method") is not None:
+            resp.start("204", "text/plain", self.preflight(req), -1)  # -1: a 204 has no length
+        else:
+            resp.add_headers(self.allow(req))
 
 
 def enable(app, origins="*", methods=("GET", "HEAD", "POST"), headers=("Content-Type",), max_age=600,
            credentials=False, expose=()):
-    """Applies a CORS policy (see CORS) to every route app has so far, and answers preflight
-    requests (OPTIONS) for their paths with 204. Returns the CORS object."""
+    """Applies a CORS policy (see CORS) to app's requests through a before_request hook.
+    Returns the CORS object."""
     policy = CORS(origins, methods, headers, max_age, credentials, expose)
-
-    def wrap(handler):
-        def with_cors(req, resp):
-            # no wrapping generator: the handler's own result goes back to picoweb
-            resp.xh = policy.allow(req).encode() or None
-            return handler(req, resp)
-
-        return with_cors
-
-    app.url_map[:] = [(e[0], wrap(e[1])) + tuple(e[2:]) for e in app.url_map]
-
-    def answer(req, resp):
-        resp.start("204", "text/plain", policy.preflight(req), -1)  # -1: a 204 has no length
-
-    route = app._route
-    parse = {"headers": "parse"}
-
-    def _route(method, path, req):
-        found = route(method, path, req)
-        if method == "OPTIONS" and found is not None:  # the path exists: a preflight
-            return answer, parse
-        return found
-
-    app._route = _route
+    app.before_request(policy.before_request)
     return policy

@@ -1,9 +1,9 @@
 # multipart/form-data request bodies (RFC 7578), as browsers send file uploads: each part is
 # streamed in small pieces, to a file or to the app's own code, so an upload may be larger than
 # the heap. The upload's size cap is the route's max_body (413 before any of it is read).
-# Imported only by apps that take uploads. Heap: 3,648 bytes once imported (from .mpy, 64-bit
-# unix port, `make bench`; about 2.3 KB on a 32-bit board), and about 1 KB while a form is read.
-from .conn import HTTPError, _co
+# Imported only by apps that take uploads; about 1 KB of heap while a form is read.
+from .compat import coroutine, result
+from .status import HTTPError
 
 
 def _params(value):
@@ -32,8 +32,7 @@ def _params(value):
 
 def boundary(req):
     """The boundary of a multipart/form-data request; HTTPError(400) if it is not one."""
-    h = req.headers or {}
-    ct = (h.get(b"Content-Type") or h.get(b"content-type") or b"").decode()
+    ct = req.header(b"Content-Type", b"").decode()
     kind, p = _params(ct)
     b = p.get("boundary")
     if kind != "multipart/form-data" or not b or len(b) > 70:
@@ -53,12 +52,12 @@ class Part:
         self.filename = p.get("filename")
         self.content_type = headers.get("content-type", "text/plain")
 
-    @_co
+    @coroutine
     def read(self, n=512):
         """Up to n bytes of the part's data; b"" at its end."""
         return (yield from self._form._data(n))
 
-    @_co
+    @coroutine
     def text(self, limit=1024):
         """The whole value as str; HTTPError(413) if it is longer than limit bytes."""
         b = b""
@@ -70,7 +69,7 @@ class Part:
             if len(b) > limit:
                 raise HTTPError(413)
 
-    @_co
+    @coroutine
     def save(self, path):
         """Writes the data to the file path, piece by piece; returns its size."""
         n = 0
@@ -103,14 +102,14 @@ class MultipartReader:
         self.part = None  # the part being read; "end" after the last one
         self.inpart = False  # True while the current part's data is not read to its end
 
-    @_co
+    @coroutine
     def _more(self):
         d = yield from self.r.read(self.bufsize)
         if not d:
             raise HTTPError(400)  # the body ended before the closing delimiter
         self.buf += d
 
-    @_co
+    @coroutine
     def _data(self, n):
         # Part data up to the next delimiter; only bytes that can't begin a delimiter are given.
         if not self.inpart:
@@ -130,7 +129,7 @@ class MultipartReader:
                 return buf[:i]
             yield from self._more()
 
-    @_co
+    @coroutine
     def _line(self):
         while True:
             i = self.buf.find(b"\r\n")
@@ -142,7 +141,7 @@ class MultipartReader:
                 raise HTTPError(431)
             yield from self._more()
 
-    @_co
+    @coroutine
     def next(self):
         """The next Part, or None after the last one."""
         if self.part == "end":
@@ -174,7 +173,7 @@ class MultipartReader:
         return self.part
 
 
-@_co
+@coroutine
 def parse(req, on_file=None, limit=1024):
     """Reads the whole form: returns its plain fields as {name: str} (each at most limit
     bytes) and sets req.form to it. For each file part, on_file(part) is called (and awaited if
@@ -189,6 +188,4 @@ def parse(req, on_file=None, limit=1024):
         if part.filename is None:
             fields[part.name] = yield from part.text(limit)
         elif on_file:
-            r = on_file(part)
-            if r is not None and hasattr(r, "send"):
-                yield from r
+            yield from result(on_file(part))

@@ -1,19 +1,6 @@
-# The request object handlers get: req.method, req.path, req.qs, req.headers,
-# req.reader (the connection), req.url_match, req.params, and helpers to read the body.
-from .conn import _co
-
-
-def header(req, name):
-    """The value (bytes) of the request header name (bytes, any case), or None; for modules that
-    need a header whatever case the client wrote it in."""
-    h = req.headers or {}
-    v = h.get(name)
-    if v is None:
-        name = name.lower()
-        for k in h:
-            if k.lower() == name:
-                return h[k]
-    return v
+# The request object handlers get: req.method, req.path, req.qs, req.headers, req.reader (the
+# connection), req.url_match, req.params, and helpers to read the body.
+from .compat import coroutine
 
 
 class HTTPRequest:
@@ -26,6 +13,23 @@ class HTTPRequest:
     headers = None
     form = None
 
+    def header(self, name, default=None):
+        """The value (bytes) of the request header name (bytes or str, any case), or default:
+        the lookup every module uses, whatever case the client wrote the name in."""
+        h = self.headers
+        if not h:
+            return default
+        if type(name) is str:
+            name = name.encode()
+        v = h.get(name)
+        if v is None:
+            name = name.lower()
+            for k in h:
+                if k.lower() == name:
+                    return h[k]
+            return default
+        return v
+
     def parse_qs(self):
         """Parses the query string into req.form (and returns it)."""
         from .utils import parse_qs
@@ -33,12 +37,12 @@ class HTTPRequest:
         self.form = parse_qs(self.qs)
         return self.form
 
-    @_co
+    @coroutine
     def read_body(self):
         """The whole body (at most the app's max_body, enforced before the handler ran)."""
         return (yield from self.reader.read())
 
-    @_co
+    @coroutine
     def read_form_data(self):
         """Reads a URL-encoded form body into req.form (and returns it)."""
         from .utils import parse_qs
@@ -46,7 +50,7 @@ class HTTPRequest:
         self.form = parse_qs((yield from self.read_body()).decode())
         return self.form
 
-    @_co
+    @coroutine
     def read_json(self):
         """Reads the body and returns it parsed as JSON (ValueError if it is not)."""
         try:

@@ -1,12 +1,7 @@
 # Server-sent events (the EventSource protocol): a route that streams events for as long as
 # the client stays, with heartbeats; the client's going away ends it. Imported only by apps
-# that use it. Heap: 1,792 bytes once imported (from .mpy, 64-bit unix port, `make bench`).
-try:
-    import asyncio
-except ImportError:
-    import uasyncio as asyncio
-
-from . import start_response
+# that use it.
+from .compat import asyncio
 
 
 def format_event(data, event=None, id=None, retry=None):
@@ -38,7 +33,7 @@ async def stream(req, resp, source, heartbeat=15):
     """Streams events: source(stream) is an async function that sends them; a ": ping" comment
     goes out every `heartbeat` seconds meanwhile. Ends when source returns or the client goes
     away (a write fails); source is cancelled then."""
-    await start_response(resp, "text/event-stream", headers={"Cache-Control": "no-cache"})
+    resp.start("200", "text/event-stream", {"Cache-Control": "no-cache"})
     # a comment first: picoweb holds a response's first piece back to frame it, so each event
     # that follows goes out the moment it is written
     await resp.awrite(": stream\n\n")

@@ -1,7 +1,7 @@
 # Static files: the /static/ route and app.sendfile(). Imported on first use.
 import os
 
-from . import http_error, sendstream
+from .conn import header_lines, http_error, sendstream
 
 # File extension -> MIME type, looked up by "\n<ext> " (a string costs less heap than a dict).
 _MIME = (
@@ -55,8 +55,7 @@ def serve_static(app, req, resp):
     if not safe_path(path):
         yield from http_error(resp, "403")
         return
-    h = req.headers
-    gz = bool(h) and b"gzip" in (h.get(b"Accept-Encoding") or h.get(b"accept-encoding") or b"")
+    gz = b"gzip" in req.header(b"Accept-Encoding", b"")
     yield from sendfile(app, resp, path, None, None, gz)
 
 
@@ -87,11 +86,7 @@ def sendfile(app, resp, fname, content_type=None, headers=None, gzip=False):
         yield from http_error(resp, "404")
         return
     if headers:
-        if isinstance(headers, dict):
-            for k in headers:
-                extra += "%s: %s\r\n" % (k, headers[k])
-        else:
-            extra += headers if isinstance(headers, str) else headers.decode()
+        extra += header_lines(headers)
     try:
         resp.start("200", ct, extra, st[6])
         if not resp.nobody:

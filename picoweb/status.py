@@ -1,21 +1,22 @@
-# Reason phrases of HTTP status codes (RFC 9110), imported on the first non-200 response.
-# One string costs less heap than a dict.
-_REASONS = (
-    "\n100 Continue\n101 Switching Protocols\n200 OK\n201 Created\n202 Accepted"
-    "\n204 No Content\n206 Partial Content\n301 Moved Permanently\n302 Found"
-    "\n303 See Other\n304 Not Modified\n307 Temporary Redirect\n308 Permanent Redirect"
-    "\n400 Bad Request\n401 Unauthorized\n403 Forbidden\n404 Not Found"
-    "\n405 Method Not Allowed\n406 Not Acceptable\n408 Request Timeout\n409 Conflict"
-    "\n411 Length Required\n413 Content Too Large\n414 URI Too Long"
-    "\n415 Unsupported Media Type\n417 Expectation Failed\n422 Unprocessable Content\n429 Too Many Requests"
-    "\n431 Request Header Fields Too Large\n500 Internal Server Error"
-    "\n501 Not Implemented\n503 Service Unavailable\n505 HTTP Version Not Supported\n"
-)
+# HTTP statuses: HTTPError, which answers a request with a status, and the status line of a
+# response. The reason phrases beyond 200 and 500 are in reasons.py, loaded on first use.
 
 
-def reason(code):
-    """"404" -> "Not Found"; "Unknown" for a code not in the table."""
-    i = _REASONS.find("\n" + code + " ")
-    if i < 0:
-        return "Unknown"
-    return _REASONS[i + 2 + len(code) : _REASONS.find("\n", i + 1)]
+class HTTPError(Exception):
+    """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines
+    args[1] if given, and close the connection."""
+    pass
+
+
+def status_line(status):
+    """"404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given."""
+    s = str(status)
+    if s == "200":
+        return "200 OK"
+    if s == "500":  # sent when a handler ran out of heap: no module is imported for it then
+        return "500 Internal Server Error"
+    if " " in s:
+        return s
+    from .reasons import reason
+
+    return s + " " + reason(s)

@@ -14,23 +14,17 @@
 #
 # Pings are answered, fragmented messages joined, and the close handshake completed; protocol
 # errors close with 1002 (1007 for text that is not UTF-8, 1009 beyond max_size). Imported only
-# by apps that use it. Heap: 5,184 bytes once imported (from .mpy, 64-bit unix port, `make
-# bench`; about 3.2 KB on a 32-bit board), and per message its size (binary) or twice it (text:
-# received as bytes, then decoded).
+# by apps that use it. Each message costs its size in heap (binary) or twice it (text: received
+# as bytes, then decoded).
 import struct
 
-try:
-    import asyncio
-except ImportError:
-    import uasyncio as asyncio
-
-from .conn import HTTPError, _co
-from .request import header as _header
+from .compat import asyncio, coroutine, result
+from .status import HTTPError
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
-@_co
+@coroutine
 def accept(req, resp, max_size=4096, protocols=(), idle=None):
     """Answers the upgrade request with 101 and returns the WebSocket. Not an upgrade, or no
     key: HTTPError(400); another protocol version: HTTPError(426), which picoweb answers.
@@ -40,11 +34,11 @@ def accept(req, resp, max_size=4096, protocols=(), idle=None):
     import binascii
     import hashlib
 
-    key = _header(req, b"Sec-WebSocket-Key")
-    up = _header(req, b"Upgrade") or b""
+    key = req.header(b"Sec-WebSocket-Key")
+    up = req.header(b"Upgrade", b"")
     if req.method != "GET" or up.lower() != b"websocket" or not key:
         raise HTTPError(400)
-    if _header(req, b"Sec-WebSocket-Version") != b"13":
+    if req.header(b"Sec-WebSocket-Version") != b"13":
         raise HTTPError(426, "Sec-WebSocket-Version: 13\r\n")
     if hasattr(hashlib, "sha1"):
         digest = hashlib.sha1(key.strip() + _GUID).digest()
@@ -56,21 +50,15 @@ def accept(req, resp, max_size=4096, protocols=(), idle=None):
     head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
     head += digest + b"\r\n"
     proto = None
-    offered = _header(req, b"Sec-WebSocket-Protocol")
+    offered = req.header(b"Sec-WebSocket-Protocol")
     if offered:
         for p in offered.decode().split(","):
             if p.strip() in protocols:
                 proto = p.strip()
                 head += b"Sec-WebSocket-Protocol: " + proto.encode() + b"\r\n"
                 break
-    c = resp
-    c.status = "101"
-    c.keep = False  # when the handler returns, picoweb closes the connection
-    c.left = None  # reads are no longer bounded by a request body
-    c.w.write(head + b"\r\n")
-    c.sent = True
-    yield from c.drain()
-    return WebSocket(c, max_size, proto, idle)
+    yield from resp.upgrade(head + b"\r\n")  # closed when the handler returns
+    return WebSocket(resp, max_size, proto, idle)
 
 
 def with_websocket(max_size=4096, protocols=(), idle=None):
@@ -79,13 +67,11 @@ def with_websocket(max_size=4096, protocols=(), idle=None):
     or 1011 if it raised."""
 
     def wrap(handler):
-        @_co
+        @coroutine
         def upgraded(req, resp):
             ws = yield from accept(req, resp, max_size, protocols, idle)
             try:
-                r = handler(req, ws)
-                if r is not None and hasattr(r, "send"):
-                    yield from r
+                yield from result(handler(req, ws))
             except Exception:
                 yield from ws.close(1011)
                 raise  # picoweb logs it
@@ -122,7 +108,7 @@ class WebSocket:
         self.idle = idle
         self.rto = conn.rto  # the limit of any other single read or write
 
-    @_co
+    @coroutine
     def _send(self, op, data):
         n = len(data)
         if n < 126:
@@ -131,15 +117,15 @@ class WebSocket:
             h = struct.pack("!BBH", 0x80 | op, 126, n)
         else:
             h = struct.pack("!BBQ", 0x80 | op, 127, n)
-        w = self.c.w
+        c = self.c  # upgraded: what it writes goes out as it is
         if n > 1024:
-            w.write(h)
-            w.write(data)
+            c.write(h)
+            c.write(data)
         else:
-            w.write(h + data)
-        yield from self.c.drain()
+            c.write(h + data)
+        yield from c.drain()
 
-    @_co
+    @coroutine
     def send(self, data):
         """Sends one message: a text frame for str, a binary frame for bytes."""
         if self.close_code is not None:
@@ -149,12 +135,12 @@ class WebSocket:
         else:
             yield from self._send(2, data)
 
-    @_co
+    @coroutine
     def ping(self, data=b""):
         """Sends a ping; the client's pong is read (and dropped) by receive()."""
         yield from self._send(9, data)
 
-    @_co
+    @coroutine
     def close(self, code=1000, reason=""):
         """Starts the close handshake and waits (briefly) for the client's close frame."""
         if self.close_code is None:
@@ -170,7 +156,7 @@ class WebSocket:
             except (Exception, asyncio.CancelledError):  # gone, garbled, or too slow
                 pass
 
-    @_co
+    @coroutine
     def _close(self, code, reason=""):
         self.close_code = code
         try:
@@ -178,7 +164,7 @@ class WebSocket:
         except OSError:
             pass
 
-    @_co
+    @coroutine
     def _frame(self):
         # One frame: (fin, opcode, unmasked payload). _Closed(code) on a protocol error.
         c = self.c
@@ -214,7 +200,7 @@ class WebSocket:
     _parts = None  # a fragmented message being received
     _op = 0  # its opcode
 
-    @_co
+    @coroutine
     def receive(self):
         """The next message: str (text) or bytearray (binary); None once the connection is closed."""
         if self.close_code is not None:

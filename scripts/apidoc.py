@@ -13,10 +13,12 @@ sys.path.insert(0, ROOT)
 
 # (module, names: None for all public ones, a heading)
 SECTIONS = [
-    ("picoweb", ["WebApp", "start_response", "send", "http_error", "jsonify", "redirect", "sendstream", "get_mime_type"],
-     "picoweb: the app, routes and response helpers"),
+    ("picoweb", ["WebApp", "start_response", "send", "http_error", "jsonify", "redirect", "sendstream", "get_mime_type",
+                 "parse_qs"], "picoweb: the app, routes, hooks and response helpers"),
+    ("picoweb.http", ["Server"], "picoweb.http: the server (WebApp's serving part, and its limits)"),
     ("picoweb.request", None, "picoweb.request: the request object"),
-    ("picoweb.conn", ["Connection", "HTTPError", "status_line"], "picoweb.conn: the connection (`resp` and `req.reader`)"),
+    ("picoweb.conn", ["Connection", "header_lines"], "picoweb.conn: the connection (`resp` and `req.reader`)"),
+    ("picoweb.status", ["HTTPError", "status_line"], "picoweb.status: statuses"),
     ("picoweb.utils", None, "picoweb.utils: query strings and forms"),
     ("picoweb.static", ["mime_type", "sendfile", "serve_static", "safe_path"], "picoweb.static: static files"),
     ("picoweb.template", None, "picoweb.template: template loaders"),
@@ -29,7 +31,8 @@ SECTIONS = [
     ("picoweb.multipart", ["parse", "MultipartReader", "Part", "boundary"], "picoweb.multipart: file uploads"),
     ("picoweb.cors", ["enable", "CORS"], "picoweb.cors: cross-origin requests"),
 ]
-SKIP = {"Server", "Connection.begin", "Connection.start", "Connection.end", "Connection.line", "Connection.timeout"}
+SKIP = {"Connection.begin", "Connection.start", "Connection.end", "Connection.line", "Connection.timeout",
+        "WebApp.resolve", "WebApp.answer_error", "WebApp.match", "WebApp.handle_exc", "WebApp.serve"}
 
 
 def members(mod, names):

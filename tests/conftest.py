@@ -22,8 +22,9 @@ class Server(ServerProcess):
         self.log = tempfile.TemporaryFile()
         super().__init__(runtime, script, args, heap, path, cwd=cwd, output=self.log)
         if not self.ok:
+            out = self.output()
             self.stop()
-            raise RuntimeError("server failed to start:\n" + self.output())
+            raise RuntimeError("server failed to start:\n" + out)
 
     def output(self):
         self.log.flush()

@@ -58,7 +58,7 @@ def test_board_manifest_freezes_the_ports_modules_asyncio_and_picoweb(name, fwdi
     b = boards.load(name)
     mods = firmware.frozen_modules(b, build.stage(b, os.path.join(ROOT, "tests", "apps", "full_app.py")))
     assert all(os.path.isfile(f) for f in mods.values())
-    assert {"picoweb/__init__.py", "picoweb/server.py", "asyncio/core.py", "asyncio/stream.py"} <= set(mods)
+    assert {"picoweb/__init__.py", "picoweb/http.py", "asyncio/core.py", "asyncio/stream.py"} <= set(mods)
     assert "main.py" not in mods  # the app's main.py stays on the filesystem
     # the board's start-up (a real board's _boot.py mounts the filesystem; the virtual board's own)
     assert ("vboard_main.py" if name == "unix" else "_boot.py") in mods
@@ -97,18 +97,36 @@ def test_mpy_headers_match_the_board(name, fwdir):
     assert os.path.isfile(fwdir / name / "boot.py") == (name != "unix")
 
 
-def test_romfs_image_mounted_and_served_by_the_unix_port(fwdir):
+def test_romfs_image_mounted_and_served_by_the_virtual_board(fwdir):
+    # picoweb's .mpy in a ROMFS image, mounted at /rom by the virtual board's stock firmware,
+    # which runs their bytecode in place as a board does from its ROMFS partition
+    from serverproc import free_port
+    from vboard import VirtualBoard
+
     img = build.build_romfs(boards.load("unix"), os.path.join(ROOT, "examples", "hello.py"))
     with open(img, "rb") as f:
         assert f.read(4)[:3] == b"\xd2\xcd\x31"  # ROMFS magic
-    srv = Server("micropython", os.path.join(ROOT, "scripts", "romfs_run.py"),
-                 args=(img, str(fwdir / "unix" / "main.py")), heap="64K", path=())
+    flash = fwdir / "flash"
+    flash.mkdir()
+    (flash / "main.py").write_text("import picoweb\nprint('picoweb from', picoweb.__file__)\n"
+                                   + open(fwdir / "unix" / "main.py").read())
+    log = open(fwdir / "console.txt", "wb")
+    vb = VirtualBoard(str(flash), firmware.base_firmware(), heap=64 * 1024, romfs=img, http_port=free_port(),
+                      log=log).start()
     try:
-        r = request(srv.port, path="/")
+        from httpclient import wait_port
+
+        class Running:
+            def poll(self):
+                return None
+
+        wait_port(vb.http_port, Running())
+        r = request(vb.http_port, path="/")
         assert (r.status, r.body) == (200, b"Hello world")
-        assert "picoweb from /rom/lib/picoweb/__init__.mpy" in srv.output()
     finally:
-        srv.stop()
+        vb.stop()
+        log.close()
+    assert b"picoweb from /rom/lib/picoweb/__init__.mpy" in (fwdir / "console.txt").read_bytes()
 
 
 def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):

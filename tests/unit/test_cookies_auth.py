@@ -1,10 +1,13 @@
 # Cookies, signing and auth helpers. Plain asserts: runs under pytest and under MicroPython.
 from picoweb.cookies import _hex, _hmac, cookie_header, equal, get_cookies, sign, unsign
+from picoweb.request import HTTPRequest
 
 
-class Req:
-    def __init__(self, headers):
-        self.headers = headers
+
+def Req(headers):
+    req = HTTPRequest()
+    req.headers = headers
+    return req
 
 
 def test_hmac_sha256_known_answer():
@@ -23,6 +26,7 @@ def test_sign_and_unsign():
 
 def test_cookies():
     assert get_cookies(Req({b"Cookie": b'a=1; b="two"; bad; c='})) == {"a": "1", "b": "two", "c": ""}
+    assert get_cookies(Req({b"COOKIE": b"x=1"})) == {"x": "1"}  # any case
     assert get_cookies(Req(None)) == {}
     assert cookie_header("s", "v", max_age=60, secure=True) == (
         "Set-Cookie: s=v; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure\r\n")

@@ -1,6 +1,6 @@
 # Unit tests of pure functions. They run under pytest (CPython) and, unchanged,
 # under MicroPython through tests/unit/run_micropython.py: plain asserts only.
-from picoweb.conn import status_line
+from picoweb.status import status_line
 from picoweb.route import Rule
 from picoweb.static import mime_type, safe_path
 from picoweb.utils import parse_qs, unquote, unquote_plus
@@ -72,3 +72,13 @@ def test_sha1_for_the_websocket_handshake():
     key = b"dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
     assert binascii.b2a_base64(sha1(key)).strip() == b"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
     assert binascii.hexlify(sha1(b"a" * 1000)) == b"291e9a6c66994949b57ba5e650361e98fc36b1ba"
+
+
+def test_header_lookup_takes_any_case():
+    from picoweb.request import HTTPRequest
+
+    req = HTTPRequest()
+    assert req.header(b"Content-Type") is None and req.header("x", b"") == b""  # no headers parsed
+    req.headers = {b"content-TYPE": b"text/plain", b"Host": b"h"}
+    assert req.header(b"Content-Type") == b"text/plain" == req.header("CONTENT-TYPE")
+    assert req.header(b"Host") == b"h" and req.header(b"Origin", b"-") == b"-"

@@ -3,7 +3,7 @@
 # port 80; on the virtual board: the port given as argv[1].
 #
 # The app's folder, as tests_hw/harness.py stages it for the other frameworks: main.py,
-# heapstat.py (tests_hw/apps/), templates/page.tpl, static/style.css (1.8.2 has no gzip: the
+# heapstat.py (picoweb/heapstat.py), templates/page.tpl, static/style.css (1.8.2 has no gzip: the
 # static-gzip scenario gets the plain file). It is the current directory: 1.8.2 finds static/
 # there (WebApp(None)), and templates/ unless page_tpl is precompiled. MICROPYPATH:
 # picoweb-1.8.2, utemplate-1.4.1, pycopy-ulogging-0.3, pycopy-pkg_resources-0.2.2 (their

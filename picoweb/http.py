@@ -1,31 +1,84 @@
-# Serving HTTP/1.1 connections: the part of WebApp that reads requests, runs their
-# handlers and enforces the limits. WebApp (picoweb/__init__.py) inherits it.
+# The HTTP/1.1 server: accepting connections, reading each request's head (the request line and
+# the header fields: the parser), enforcing the limits and timeouts, calling the handler that
+# resolve() finds, and keeping the connection alive between requests. It owns the connections'
+# life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
 
-try:
-    import asyncio
-except ImportError:
-    import uasyncio as asyncio  # Pycopy
-
-from .conn import Connection, HTTPError, status_line, http_error, _co, ticks_ms, ticks_add, ticks_diff
+from .compat import _core, asyncio, coroutine, queue_read, result, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .conn import Connection, http_error
 from .request import HTTPRequest
+from .status import HTTPError, status_line
 
-_NOEXTRA = {}  # shared, never written: the extra of routes given without one
+NO_EXTRA = {}  # shared, never written: the extra of routes given without one
 
 
 class Server:
+    """Serves HTTP/1.1 connections. A subclass supplies resolve(req): where a request goes."""
+
+    # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
+    max_conns = 8  # further ones wait for a slot (as many again, up to header_timeout), then 503
+    max_line = 512  # request line (414 beyond) and each header line (431 beyond)
+    max_headers = 24  # 431 beyond
+    max_body = 4096  # bytes; a larger Content-Length gets 413 (a route may set max_body=)
+    header_timeout = 10000  # ms to receive the first request's line and headers
+    idle_timeout = 5000  # ms a kept-alive connection may take for its next request's head
+    bufsize = 512  # bytes asked of the socket per read
+    headers_mode = "parse"
+    debug = 0
+    log = None
     served = 0  # requests answered, and the ones whose handler raised (for picoweb.stats)
     errors = 0
-    _freed = None  # set when a slot frees (picoweb.admit)
+    admission = None  # picoweb.admit's state, once the server has been over max_conns
+    hooked = False  # some app's before_request or after_request hooks run (WebApp)
+    error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
+
+    def __init__(self):
+        self._conns = []
+        self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
+
+    # ---- what a subclass supplies ----
+
+    def resolve(self, req):
+        """Where req goes: (app, found), found being (handler, extra) for a route, a string of
+        the allowed methods when only other methods have one (405), None (404). Sets req.path
+        as the app sees it and req.params/url_match. Here: nowhere."""
+        return self, None
+
+    def handle_exc(self, req, resp, e):
+        """A handler raised e; override to answer differently (or add an error handler for e's
+        class: WebApp.errorhandler). resp may hold content already."""
+        for k in self.error_handlers or ():
+            if not isinstance(k, str) and isinstance(e, k):
+                return (yield from result(self.error_handlers[k](req, resp, e)))
+        if not resp.sent:
+            yield from http_error(resp, "500")
+
+    def answer_error(self, req, resp, status, allowed=None):
+        """Answers a request no route takes: 404, or 405 with the allowed methods; with the
+        error handler for that status if there is one."""
+        h = self.error_handlers and self.error_handlers.get(status)
+        if h:
+            return result(h(req, resp, status))
+        return http_error(resp, status, "Allow: %s\r\n" % allowed if allowed else None)
+
+    # ---- serving ----
+
+    def serve(self, loop, host, port):
+        """Serves on host:port until interrupted; override to e.g. catch errors of the server socket."""
+        if _core is not None:  # MicroPython: picoweb's own listener
+            loop.create_task(self._listen(host, port))
+        else:
+            loop.create_task(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+        loop.create_task(self._watchdog())
+        loop.run_forever()
 
     async def _watchdog(self):
         # Cancels connections past their deadline: one timer for all, none per request. It must
         # outlive a heap that runs out, so its loop allocates nothing on MicroPython (no float,
         # no iterator) and a cancel() that fails is tried again on the next round.
-        sleep = getattr(asyncio, "sleep_ms", None) or (lambda ms: asyncio.sleep(ms / 1000))
         conns = self._conns
         while True:
-            await sleep(200)
+            await sleep_ms(200)
             now = ticks_ms()
             i = len(conns)
             while i:
@@ -44,7 +97,6 @@ class Server:
         # This one drops that connection, collects, and goes on accepting, whichever step ran
         # out of heap (waiting, accepting, or setting the connection up).
         import socket
-        from asyncio.core import _io_queue
 
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -55,7 +107,7 @@ class Server:
         while True:
             s2 = None
             try:
-                yield _io_queue.queue_read(s)  # wait until a connection arrives
+                yield queue_read(s)  # wait until a connection arrives
                 s2, addr = s.accept()
                 s2.setblocking(False)
                 st = asyncio.StreamReader(s2, {"peername": addr})
@@ -65,15 +117,14 @@ class Server:
                     s2.close()
                 if isinstance(e, MemoryError):
                     gc.collect()
-                    await asyncio.sleep_ms(10)  # let the other connections finish and free theirs
+                    await sleep_ms(10)  # let the other connections finish and free theirs
 
     async def _handle(self, reader, writer):
         # Serves one connection (a native coroutine: CPython only schedules those).
         taken = False
         try:
             if len(self._conns) < self.max_conns or await _admitted(self, reader, writer):
-                c = Connection(reader, writer, self.bufsize)
-                c.rb = self._rb
+                c = Connection(reader, writer, self.bufsize, self._rb)
                 c.rto = self.header_timeout
                 try:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
@@ -85,8 +136,8 @@ class Server:
                     taken = await self._serve_conn(c) is False  # a handler took it over
                 finally:
                     self._conns.remove(c)
-                    if self._waiting:
-                        self._freed.set()
+                    if self.admission:
+                        self.admission.freed()
         except asyncio.CancelledError:
             pass  # the watchdog cut it off
         except Exception as e:
@@ -103,7 +154,7 @@ class Server:
                 if s is not None:
                     s.close()
 
-    @_co
+    @coroutine
     def _serve_conn(self, c):
         # The requests of one connection, in order; False if a handler took it over.
         # The head is parsed from the read buffer: a socket read only when a line is incomplete.
@@ -117,7 +168,8 @@ class Server:
         maxh = self.max_headers
         maxb = self.max_body
         debug = self.debug
-        target = self._target
+        hooked = self.hooked
+        resolve = self.resolve
         line = c.line
         begin = c.begin
         end = c.end
@@ -131,12 +183,13 @@ class Server:
                     if l is None and not (yield from c._fill()):
                         return True
                     l = line(maxl, 414)
-                req, app, found = target(c, l)
+                req = _request(c, l)
+                app, found = resolve(req)
                 if type(found) is tuple:
                     extra = found[1]
                     mode = extra.get("headers", app.headers_mode)
                 else:
-                    extra = _NOEXTRA
+                    extra = NO_EXTRA
                     mode = "skip"  # 404 or 405: only the framing headers matter
                 keep = req.proto == "HTTP/1.1"
                 c.left = None
@@ -162,7 +215,7 @@ class Server:
                         c.left = 0
                     elif c.left > extra.get("max_body", maxb):
                         raise HTTPError(413)
-                    if c.te:
+                    if c.chunks or c.expect:
                         keep = _framing(self, c, found, extra, keep)
             except HTTPError as e:
                 c.deadline = None
@@ -173,21 +226,29 @@ class Server:
                 return True
             c.deadline = None
             # someone waits for a slot: this response closes its connection to make room
-            begin(req.method == "HEAD", keep and not self._waiting, req.proto == "HTTP/1.0")
+            begin(req.method == "HEAD", keep and not (self.admission and self.admission.waiting),
+                  req.proto == "HTTP/1.0")
             r = None
             if type(found) is not tuple:
-                if found:
-                    yield from http_error(c, "405", "Allow: %s\r\n" % found)
-                else:
-                    yield from http_error(c, "404")
+                yield from app.answer_error(req, c, "405" if found else "404", found)
             else:
                 try:
-                    r = found[0](req, c)
-                    if r is not None and hasattr(r, "send"):
-                        r = yield from r
+                    if hooked and app.hooks_before:
+                        for f in app.hooks_before:
+                            yield from result(f(req, c))
+                            if c.status is not None:  # a hook answered: the handler is skipped
+                                break
+                    if c.status is None:
+                        r = found[0](req, c)
+                        if r is not None and hasattr(r, "send"):  # compat.result(), inline: the hot path
+                            r = yield from r
+                    if hooked and app.hooks_after:
+                        for f in app.hooks_after:
+                            yield from result(f(req, c))
                     if r is not False and end():
                         yield from c.drain()
                 except Exception as e:
+                    r = None  # the handler's generator: on MicroPython it holds its locals until dropped
                     if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
                         if not c.sent:
                             c.keep = False  # the rest of the body is not read
@@ -198,9 +259,7 @@ class Server:
                         gc.collect()
                     if not _gone(e):
                         self._log_exc(e, "%s %s" % (req.method, req.path))
-                        r = app.handle_exc(req, c, e)
-                        if r is not None and hasattr(r, "send"):
-                            yield from r
+                        yield from result(app.handle_exc(req, c, e))
                     return True
             self.served += 1
             if debug >= 0:
@@ -219,37 +278,6 @@ class Server:
             if not c.keep:
                 return True
 
-    def _target(self, c, line):
-        # Parses the request line; finds the (mounted) app and its route for the path.
-        try:
-            method, path, proto = line.decode().split()
-        except ValueError:  # also UnicodeError
-            raise HTTPError(400)
-        if proto != "HTTP/1.1" and proto != "HTTP/1.0":
-            raise HTTPError(505 if proto[:5] == "HTTP/" and proto[5:6].isdigit() else 400)
-        if path[0] != "/":
-            raise HTTPError(400)
-        req = HTTPRequest()
-        req.method = method
-        req.proto = proto
-        req.reader = c
-        if "?" in path:
-            path, _, req.qs = path.partition("?")
-        app = self
-        while app.mounts:
-            for sub in app.mounts:
-                r = sub.url
-                if path.startswith(r) and path[len(r) : len(r) + 1] in ("/", ""):
-                    app = sub
-                    path = path[len(r) :] or "/"
-                    break
-            else:
-                break
-        req.path = path
-        if not app.inited:
-            app.init()
-        return req, app, app._route(method, path, req)
-
     def _log_exc(self, e, msg):
         if self.debug < 0:
             return
@@ -263,6 +291,30 @@ class Server:
             pass
 
 
+# The head parser. Module functions, not methods: one more entry in the Server class's dict
+# slowed every request by 3% (bench/profile_core.py).
+
+
+def _request(c, line):
+    # The request line: the request, not yet routed.
+    try:
+        method, path, proto = line.decode().split()
+    except ValueError:  # also UnicodeError
+        raise HTTPError(400)
+    if proto != "HTTP/1.1" and proto != "HTTP/1.0":
+        raise HTTPError(505 if proto[:5] == "HTTP/" and proto[5:6].isdigit() else 400)
+    if path[0] != "/":
+        raise HTTPError(400)
+    req = HTTPRequest()
+    req.method = method
+    req.proto = proto
+    req.reader = c
+    if "?" in path:
+        path, _, req.qs = path.partition("?")
+    req.path = path
+    return req
+
+
 def _header(c, l, h, keep):
     # One header line: the framing ones are checked; all kept in h (bytes, as sent) unless None.
     k, sep, v = l.partition(b":")
@@ -271,7 +323,7 @@ def _header(c, l, h, keep):
     v = v.strip()
     lk = k.lower() if k[0] in b"cCtTeE" else b""  # only framing headers need a closer look
     if lk == b"content-length":
-        if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.te & 1:
+        if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
             raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
         c.left = int(v)
     elif lk == b"connection":
@@ -283,23 +335,30 @@ def _header(c, l, h, keep):
     elif lk == b"transfer-encoding":
         if c.left is not None:
             raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
-        if v.lower() != b"chunked" or c.te & 1:
+        if v.lower() != b"chunked" or c.chunks:
             raise HTTPError(501)  # no other transfer coding is supported
-        c.te |= 1
+        c.chunks = 1
     elif lk == b"expect":
         if v.lower() != b"100-continue":
             raise HTTPError(417)
-        c.te |= 4
+        c.expect = True  # answered once the head is read (_framing)
     if h is not None:
         h[k] = v
     return keep
 
 
-async def _admitted(app, reader, writer):
-    # Over max_conns: picoweb.admit decides (imported only when the server is that busy).
-    from .admit import wait_for_slot
-
-    return await wait_for_slot(app, reader, writer)
+def _framing(app, c, found, extra, keep):
+    # The rare request heads: a chunked body, a client expecting 100-continue.
+    if c.chunks:
+        c.left = -1  # the first chunk's size line is due
+        c.budget = extra.get("max_body", app.max_body)  # counted down chunk by chunk
+    if c.expect:
+        c.expect = False
+        if type(found) is tuple:
+            c.w.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the client waits for it to send the body
+        else:
+            keep = False  # no route: the body may or may not follow, so don't read on
+    return keep
 
 
 def _gone(e):
@@ -307,18 +366,8 @@ def _gone(e):
     return isinstance(e, OSError) and e.args and e.args[0] in (32, 103, 104, 107, 128)
 
 
-def _framing(app, c, found, extra, keep):
-    # The rare request heads: a chunked body, a client expecting 100-continue. (A function, not
-    # a method: one more entry in the Server class's dict slowed every request by 3%,
-    # bench/profile_core.py.)
-    if c.te & 1:
-        c.left = -1  # the first chunk's size line is due
-        c.cap = extra.get("max_body", app.max_body)  # checked chunk by chunk
-    if c.te & 4:
-        c.te &= 3
-        if type(found) is tuple:
-            c.w.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # the client waits for it to send the body
-        else:
-            keep = False  # no route: the body may or may not follow, so don't read on
-    return keep
+async def _admitted(app, reader, writer):
+    # Over max_conns: picoweb.admit decides (imported only when the server is that busy).
+    from .admit import wait_for_slot
 
+    return await wait_for_slot(app, reader, writer)
