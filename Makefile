@@ -1,4 +1,4 @@
-# picoweb: the commands users type. The work is done by scripts/ (Python); this file only calls it.
+# picoweb: the commands users type. The work is done by tools/ (Python); this file only calls it.
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 MPY     := $(VENV)/bin/micropython
@@ -51,7 +51,7 @@ test: setup
 LIKE    ?= esp32
 run: setup
 	@[ "$(BOARD)" = unix ] || { echo "make run is for BOARD=unix (the virtual board); a real board: make deploy"; exit 2; }
-	$(PY) scripts/vboard.py run --like $(LIKE) --arch $(ARCH) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
+	$(PY) -m tools.vboard run --like $(LIKE) --arch $(ARCH) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
 
 # make bench: the framework benchmark (bench/run.py); with BOARD=...: the board harness
 # (tests_hw/), e.g. make bench BOARD=unix LIKE=esp8266, make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0
@@ -65,17 +65,17 @@ endif
 
 TEMPLATES ?= examples/templates
 templates: setup
-	$(PY) scripts/templates.py $(TEMPLATES)
+	$(PY) -m tools.templates $(TEMPLATES)
 
 # The same app on CPython, from its own folder (its templates/ and static/ beside it).
 run-cpython: setup
 	cd $(dir $(or $(APP),examples/hello.py)) && PYTHONPATH=$(CURDIR) exec $(CURDIR)/$(PY) $(notdir $(or $(APP),examples/hello.py)) $(HTTP_PORT)
 
 mpy romfs firmware: setup
-	$(PY) scripts/build.py $@ $(BOARD) $(APP)
+	$(PY) -m tools.build $@ $(BOARD) $(APP)
 
 flash deploy: setup
-	$(PY) scripts/device.py $@ $(BOARD) $(PORT)
+	$(PY) -m tools.device $@ $(BOARD) $(PORT)
 
 clean:
 	rm -rf build firmware/*/

@@ -7,9 +7,8 @@ sizes), run as make bench runs it (bench/run.py):
   .py files there: the smallest GC heap at which the app serves its workload without a failure;
 - what importing the framework leaves resident, under each delivery.
 
-picoweb, picoweb 1.8.2 (with utemplate 1.4.1 and the ulogging and pkg_resources stand-ins, from
-../shared/vendor/sdist), microdot 2.7 (with utemplate) and the bare asyncio server (the limit)
-are each built the same way: their apps are in bench/apps/ and tests_hw/apps/.
+The frameworks and their apps (tools/frameworks.py): picoweb, picoweb 1.8.2, microdot and the
+bare asyncio server (the limit), each built the same way.
 """
 import concurrent.futures
 import os
@@ -20,185 +19,13 @@ import tempfile
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
 
-import boards  # noqa: E402
-import build  # noqa: E402
-import firmware  # noqa: E402
-import mpy  # noqa: E402
-from heapsearch import smallest  # noqa: E402
-from serverproc import BoardProcess  # noqa: E402
+from tools.frameworks import DELIVERIES, frameworks, prepare  # noqa: E402
+from tools.heapsearch import smallest  # noqa: E402
+from tools.serverproc import BoardProcess  # noqa: E402
 
-WORK = os.path.join(ROOT, "build", "bench", "heap")
-APPS = os.path.join(ROOT, "bench", "apps")
-HW_APPS = os.path.join(ROOT, "tests_hw", "apps")
-DELIVERIES = ("frozen", "mpy", "py")
 STEP = 256  # the search's resolution, bytes
-
-
-# ---- the frameworks: their modules, their apps, how their templates are compiled ----
-
-def sdist(name):
-    # a vendored source archive, unpacked once under build/vendor/
-    return firmware.unpack_once(os.path.join(firmware.vendor_dir(), "sdist", name + ".tar.gz"), os.path.join("vendor", name))
-
-
-def microdot_dir():
-    # microdot 2.7 as installed by `make setup`: the modules a board needs (its utemplate
-    # support among them), as a package folder
-    import importlib.util
-
-    spec = importlib.util.find_spec("microdot")
-    if spec is None:
-        sys.exit("microdot is not installed: run `make setup`")
-    d = os.path.join(WORK, "lib-microdot", "microdot")
-    shutil.rmtree(d, ignore_errors=True)
-    os.makedirs(d)
-    for f in ("__init__.py", "microdot.py", "helpers.py", "utemplate.py"):
-        shutil.copy(os.path.join(os.path.dirname(spec.origin), f), d)
-    return d
-
-
-class Framework:
-    def __init__(self, name, libs, apps, imports, templates):
-        self.name = name
-        self.libs = libs  # package folders and module files the framework needs on the board
-        self.apps = apps  # hello / harness / notes: a .py file or an app folder
-        self.imports = imports  # the statement whose resident heap is reported
-        self.templates = templates  # "picoweb" or "utemplate": the compiler of its apps' templates
-
-
-def frameworks():
-    old = sdist("picoweb-1.8.2")
-    ut = os.path.join(sdist("utemplate-1.4.1"), "utemplate")
-    return [
-        Framework("picoweb", [os.path.join(ROOT, "picoweb")],
-                  {"hello": os.path.join(APPS, "picoweb_hello.py"), "harness": os.path.join(HW_APPS, "picoweb_app"),
-                   "notes": os.path.join(ROOT, "examples", "notes")}, "import picoweb", "picoweb"),
-        Framework("picoweb-1.8.2", [os.path.join(old, "picoweb"), ut,
-                                    os.path.join(sdist("pycopy-ulogging-0.3"), "ulogging.py"),
-                                    os.path.join(sdist("pycopy-pkg_resources-0.2.2"), "pkg_resources.py")],
-                  {"hello": os.path.join(APPS, "picoweb182_hello.py"), "harness": os.path.join(APPS, "harness_182"),
-                   "notes": os.path.join(APPS, "notes_182")}, "import picoweb", "utemplate"),
-        Framework("microdot", [microdot_dir(), ut],
-                  {"hello": os.path.join(APPS, "microdot_hello.py"), "harness": os.path.join(HW_APPS, "microdot_app"),
-                   "notes": os.path.join(APPS, "notes_microdot")}, "import microdot", "utemplate"),
-        Framework("bare", [], {"hello": os.path.join(ROOT, "bench", "bare_server.py"),
-                               "harness": os.path.join(HW_APPS, "bare_app")}, "import asyncio", None),
-    ]
-
-
-def utemplate_compile(tdir, outdir):
-    # templates/*.tpl -> NAME_tpl.py with utemplate 1.4.1's own compiler (run here, on CPython)
-    sys.path.insert(0, os.path.dirname(os.path.join(sdist("utemplate-1.4.1"), "utemplate")))
-    try:
-        from utemplate.source import Compiler
-    finally:
-        sys.path.pop(0)
-
-    class Loader:
-        def input_open(self, name):
-            return open(os.path.join(tdir, name))
-
-    os.makedirs(outdir, exist_ok=True)
-    for f in sorted(os.listdir(tdir)):
-        if f.endswith(".tpl"):
-            with open(os.path.join(tdir, f)) as fi, open(os.path.join(outdir, f.replace(".", "_") + ".py"), "w") as fo:
-                Compiler(fi, fo, loader=Loader()).compile()
-    open(os.path.join(outdir, "__init__.py"), "w").close()
-
-
-# The files the harness's apps share (tests_hw/harness.py puts them beside each app too).
-HW_SHARED = {"templates": ["page.tpl"], "static": ["style.css", "style.css.gz"]}
-HEAPSTAT = os.path.join(ROOT, "picoweb", "heapstat.py")  # the other frameworks' apps take picoweb's sampler
-
-
-def stage_app(fw, app, dest):
-    # dest/: the app as a board gets it, its templates compiled by its framework's compiler;
-    # main.py for a one-file app.
-    shutil.rmtree(dest, ignore_errors=True)
-    src = fw.apps[app]
-    if os.path.isfile(src):
-        os.makedirs(dest)
-        shutil.copy(src, os.path.join(dest, "main.py"))
-    else:
-        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*_tpl.py", "notes", "notes.db"))
-    if app == "harness" and fw.name == "bare":  # the limit's app: hello and /_stats only
-        shutil.copy(os.path.join(ROOT, "bench", "bare_server.py"), dest)
-        shutil.copy(HEAPSTAT, dest)
-    elif app == "harness":
-        if fw.name != "picoweb":  # picoweb's app mounts picoweb.stats
-            shutil.copy(HEAPSTAT, dest)
-        for sub, files in HW_SHARED.items():
-            os.makedirs(os.path.join(dest, sub), exist_ok=True)
-            for f in files:
-                shutil.copy(os.path.join(HW_APPS, f), os.path.join(dest, sub))
-    if app == "notes":  # the ports to other frameworks share the example's store, templates and CSS
-        notes = os.path.join(ROOT, "examples", "notes")
-        for f in ("store.py", "templates", "static"):
-            if not os.path.exists(os.path.join(dest, f)):
-                (shutil.copytree if f != "store.py" else shutil.copy)(os.path.join(notes, f), os.path.join(dest, f))
-    tdir = os.path.join(dest, "templates")
-    if os.path.isdir(tdir):
-        if fw.templates == "picoweb":
-            import templates as tplbuild
-
-            tplbuild.build(tdir, mpy=False, quiet=True)
-            open(os.path.join(tdir, "__init__.py"), "w").close()
-        else:
-            utemplate_compile(tdir, tdir)
-        for f in os.listdir(tdir):
-            if f.endswith(".tpl"):
-                os.unlink(os.path.join(tdir, f))
-    return dest
-
-
-def app_modules(st):
-    # the staged app's modules and packages (all but main.py): frozen, or copied to lib/
-    return [os.path.join(st, f) for f in sorted(os.listdir(st))
-            if (f.endswith(".py") and f != "main.py") or os.path.isfile(os.path.join(st, f, "__init__.py"))]
-
-
-def frozen_manifest(fw, path):
-    # include the virtual board's stock firmware, the framework's modules, the staged app
-    lines = ['include("%s")' % os.path.join(boards.BOARDS, "unix", "manifest_base.py")]
-    for lib in fw.libs:
-        base, name = os.path.split(lib)
-        lines.append('%s("%s", base_path="%s")' % ("package" if os.path.isdir(lib) else "module", name, base))
-    lines.append('include("%s")' % os.path.join(boards.BOARDS, "app_manifest.py"))
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    return path
-
-
-def prepare(fw, app, delivery):
-    """(firmware binary, flash folder) for the app under the delivery."""
-    key = "%s-%s-%s" % (fw.name.replace(" ", ""), app, delivery)
-    d = os.path.join(WORK, key)
-    st = stage_app(fw, app, os.path.join(d, "stage"))
-    flash = os.path.join(d, "flash")
-    shutil.rmtree(flash, ignore_errors=True)
-    os.makedirs(flash)
-    shutil.copy(os.path.join(st, "main.py"), flash)
-    if os.path.isdir(os.path.join(st, "static")):
-        shutil.copytree(os.path.join(st, "static"), os.path.join(flash, "static"))
-    if delivery == "frozen":
-        if fw.name == "picoweb":  # picoweb's own board manifest, as `make firmware` uses it
-            man = os.path.join(boards.BOARDS, "unix", "manifest.py")
-        else:
-            man = frozen_manifest(fw, os.path.join(d, "manifest.py"))
-        fwbin = firmware.build_unix(man, os.path.join(d, "micropython"), 32, st)
-        return fwbin, flash
-    lib = os.path.join(flash, "lib")
-    srcs = fw.libs + app_modules(st)
-    if delivery == "mpy":
-        mpy.compile_all(lib, srcs, ["-march=x86"], quiet=True)
-    else:
-        os.makedirs(lib)
-        for s in srcs:
-            dst = os.path.join(lib, os.path.basename(s))
-            (shutil.copytree if os.path.isdir(s) else shutil.copy)(s, dst)
-    return firmware.base_firmware(32), flash
 
 
 # ---- the workloads: what an app must serve, every answer checked ----

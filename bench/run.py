@@ -27,19 +27,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 BUILD = os.path.join(ROOT, "build", "bench")
 RESULTS = os.path.join(BUILD, "results")
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-sys.path.insert(0, BENCH)
-import firmware  # noqa: E402
-import heap  # noqa: E402
-import mpy  # noqa: E402
-from heapsearch import smallest  # noqa: E402
-from serverproc import ServerProcess, micropython  # noqa: E402
+sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
+import heap  # noqa: E402  (bench/heap.py)
+from tools import firmware, frameworks, mpy  # noqa: E402
+from tools.heapsearch import smallest  # noqa: E402
+from tools.serverproc import ServerProcess  # noqa: E402
 
 CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
 THROUGHPUT_APPS = {
     "bare": os.path.join(BENCH, "bare_server.py"),
-    "picoweb": os.path.join(BENCH, "apps", "picoweb_hello.py"),
-    "microdot": os.path.join(BENCH, "apps", "microdot_hello.py"),
+    "picoweb": os.path.join(frameworks.APPS, "picoweb", "hello.py"),
+    "microdot": os.path.join(frameworks.APPS, "microdot", "hello.py"),
 }
 
 
@@ -53,7 +51,7 @@ def prepare():
     py = os.path.join(BUILD, "py")
     shutil.rmtree(py, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "picoweb"), os.path.join(py, "picoweb"), ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(heap.microdot_dir(), os.path.join(py, "microdot"))
+    shutil.copytree(frameworks.microdot_dir(), os.path.join(py, "microdot"))
     mpyd = os.path.join(BUILD, "mpy")
     shutil.rmtree(mpyd, ignore_errors=True)
     mpy.compile_all(mpyd, [os.path.join(py, "picoweb"), os.path.join(py, "microdot")], quiet=True)
@@ -108,7 +106,7 @@ def throughput(runtime, libdir, rounds, seconds):
 def heap64(fw):
     # The smallest heap (KiB) at which fw's hello, from .mpy files, answers 400 requests at
     # concurrency 4 on the prebuilt 64-bit unix port.
-    _, flash = heap.prepare(fw, "hello", "mpy")
+    _, flash = frameworks.prepare(fw, "hello", "mpy")
 
     def works(kib):
         p = ServerProcess("micropython", os.path.join(flash, "main.py"), heap="%dK" % kib,
@@ -127,7 +125,7 @@ def template_figures():
     # Heap figures of templates on the 32-bit firmware (picoweb frozen), each case in a fresh process.
     import tempfile
 
-    import templates as tplbuild
+    from tools import templates as tplbuild
 
     tmp = tempfile.mkdtemp()
     pkg = os.path.join(tmp, "benchtpl")
@@ -200,7 +198,7 @@ def main():
               flush=True)
         results["firmware_heap"] = heap.run(only and only.split(","), int(arg("--jobs", 2)))
         print("heap on the 64-bit unix port: hello from .mpy ...", flush=True)
-        results["heap64_mpy_kib"] = {fw.name: heap64(fw) for fw in heap.frameworks()
+        results["heap64_mpy_kib"] = {fw.name: heap64(fw) for fw in frameworks.frameworks()
                                      if not only or fw.name in only.split(",")}
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
@@ -253,9 +251,9 @@ def sections(r):
         fws = list(fh)
         h_md = ["| app, delivery | " + " | ".join(fws) + " |", "|---|" + "---|" * len(fws)]
         for app in ("hello", "harness", "notes"):
-            for dl in heap.DELIVERIES:
+            for dl in frameworks.DELIVERIES:
                 h_md.append("| %s, %s | %s |" % (app, dl, " | ".join(kib(fh[f].get("%s/%s" % (app, dl))) for f in fws)))
-        for dl in heap.DELIVERIES:
+        for dl in frameworks.DELIVERIES:
             h_md.append("| `import`, %s: resident | %s |" % (dl, " | ".join(kib(fh[f].get("import/" + dl)) for f in fws)))
         out["heap"] = h_md + [""]
     if r.get("heap64_mpy_kib"):
@@ -325,8 +323,8 @@ def plot(r, path):
 
     fh = r["firmware_heap"]
     fws = list(fh)
-    rows = ["%s/%s" % (a, d) for a in ("hello", "harness", "notes") for d in heap.DELIVERIES] + \
-           ["import/%s" % d for d in heap.DELIVERIES]
+    rows = ["%s/%s" % (a, d) for a in ("hello", "harness", "notes") for d in frameworks.DELIVERIES] + \
+           ["import/%s" % d for d in frameworks.DELIVERIES]
     fig, ax = plt.subplots(figsize=(13, 5))
     w = 0.8 / len(fws)
     for i, f in enumerate(fws):

@@ -1,4 +1,4 @@
-# The app staged by scripts/build.py (PICOWEB_APP_STAGE): its modules, its packages
+# The app staged by tools/build.py (PICOWEB_APP_STAGE): its modules, its packages
 # (templates/ with its compiled *_tpl.py among them) and the micropython-lib modules its
 # require.txt names. Its main.py stays on the board's filesystem. Included by ../manifest.py,
 # and by the benchmark's manifests for other frameworks' apps.

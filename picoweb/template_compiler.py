@@ -1,6 +1,6 @@
 # The template compiler: utemplate's language to a Python module whose render() is a
 # generator of strings. Used by the source and recompiling loaders and by
-# scripts/templates.py; a board running precompiled templates never imports it.
+# tools/templates.py; a board running precompiled templates never imports it.
 #
 #   {{ expr }}   output, HTML-escaped          {{! expr }}  output as it is
 #   {% args a, b=1 %}   the template's parameters      {% set x = expr %}

@@ -9,9 +9,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TESTS = os.path.join(ROOT, "tests")
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
-from serverproc import ServerProcess, micropython  # noqa: E402,F401
+from tools.serverproc import ServerProcess, micropython  # noqa: E402,F401
 
 RUNTIMES = ["cpython", "micropython", "firmware"]
 

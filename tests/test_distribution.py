@@ -11,10 +11,9 @@ import pytest
 from conftest import ROOT, Server
 from httpclient import request
 
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import boards  # noqa: E402
-import build  # noqa: E402
-import firmware  # noqa: E402
+from tools import boards  # noqa: E402
+from tools import build  # noqa: E402
+from tools import firmware  # noqa: E402
 
 BOARDS = ["esp8266", "esp32", "esp32s3", "esp32c3", "unix"]
 ARCH_CODES = {"x86": 1, "x64": 2, "xtensa": 9, "xtensawin": 10, "rv32imc": 11}
@@ -26,9 +25,11 @@ def fwdir(tmp_path, monkeypatch):
     return tmp_path / "firmware"
 
 
-def script(*args, env=None):
+def tool(name, *args, env=None):
+    # python -m tools.NAME ARGS, from the project's folder, as the Makefile runs it
     e = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable] + list(args), capture_output=True, text=True, env=e, cwd=ROOT, timeout=120)
+    return subprocess.run([sys.executable, "-m", "tools." + name] + list(args), capture_output=True, text=True,
+                          env=e, cwd=ROOT, timeout=120)
 
 
 def test_every_board_is_defined():
@@ -47,7 +48,7 @@ def test_every_board_is_defined():
 
 
 def test_unknown_board_lists_the_known_ones():
-    p = script("scripts/build.py", "mpy", "esp31")
+    p = tool("build", "mpy", "esp31")
     assert p.returncode != 0
     assert "unknown board 'esp31'; known boards: esp32, esp32c3, esp32s3, esp8266, unix" in p.stderr
 
@@ -77,7 +78,7 @@ def test_manifest_freezes_the_staged_app_its_templates_and_requirements(fwdir, t
     assert staged == {"views.py", "templates/page_tpl.py", "templates/__init__.py"}
     assert "logging.py" in mods  # require("logging"), from micropython-lib
     build.build_mpy(boards.load("esp32"), str(app))
-    p = script("scripts/device.py", "deploy", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
+    p = tool("device", "deploy", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
     assert " + mip install logging + " in p.stdout
 
 
@@ -100,8 +101,8 @@ def test_mpy_headers_match_the_board(name, fwdir):
 def test_romfs_image_mounted_and_served_by_the_virtual_board(fwdir):
     # picoweb's .mpy in a ROMFS image, mounted at /rom by the virtual board's stock firmware,
     # which runs their bytecode in place as a board does from its ROMFS partition
-    from serverproc import free_port
-    from vboard import VirtualBoard
+    from tools.serverproc import free_port
+    from tools.vboard import VirtualBoard
 
     img = build.build_romfs(boards.load("unix"), os.path.join(ROOT, "examples", "hello.py"))
     with open(img, "rb") as f:
@@ -131,7 +132,7 @@ def test_romfs_image_mounted_and_served_by_the_virtual_board(fwdir):
 
 def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):
     # no image is needed to see the commands
-    p = script("scripts/device.py", "flash", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
+    p = tool("device", "flash", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
     img = str(fwdir / "esp32" / "firmware.bin")
     esptool = os.path.join(os.path.dirname(sys.executable), "esptool")
@@ -150,7 +151,7 @@ def test_flash_checks_the_image_before_writing(fwdir, content, message):
     if content is not None:
         (fwdir / "esp32").mkdir(parents=True)
         (fwdir / "esp32" / "firmware.bin").write_bytes(content)
-    p = script("scripts/device.py", "flash", "esp32", "/dev/null")
+    p = tool("device", "flash", "esp32", "/dev/null")
     assert p.returncode != 0 and message in p.stderr and "Traceback" not in p.stderr
     assert "esptool" not in p.stdout  # nothing was run
 
@@ -158,7 +159,7 @@ def test_flash_checks_the_image_before_writing(fwdir, content, message):
 def test_flash_esp8266_writes_romfs_with_mpremote(fwdir):
     build.build_romfs(boards.load("esp8266"), os.path.join(ROOT, "examples", "hello.py"))
     (fwdir / "esp8266" / "firmware.bin").write_bytes(bytes(100))
-    p = script("scripts/device.py", "flash", "esp8266", "/dev/ttyUSB1", env={"DRY_RUN": "1"})
+    p = tool("device", "flash", "esp8266", "/dev/ttyUSB1", env={"DRY_RUN": "1"})
     lines = p.stdout.splitlines()
     assert "write-flash -z --flash-size detect 0x0 " in lines[1]
     assert lines[2].endswith("mpremote connect /dev/ttyUSB1 romfs --no-mpy deploy %s" % (fwdir / "esp8266" / "romfs"))
@@ -166,7 +167,7 @@ def test_flash_esp8266_writes_romfs_with_mpremote(fwdir):
 
 def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
     build.build_mpy(boards.load("esp32"), os.path.join(ROOT, "examples", "hello.py"))
-    p = script("scripts/device.py", "deploy", "esp32", "/dev/ttyACM0", env={"DRY_RUN": "1"})
+    p = tool("device", "deploy", "esp32", "/dev/ttyACM0", env={"DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
     out = fwdir / "esp32"
     mpremote = os.path.join(os.path.dirname(sys.executable), "mpremote")
@@ -184,18 +185,18 @@ def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
     (["flash", "unix", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "the unix board has no flash"),
 ])
 def test_device_errors_are_clear(fwdir, args, env, message):
-    p = script("scripts/device.py", *args, env=env)
+    p = tool("device", *args, env=env)
     assert p.returncode != 0 and message in p.stderr and "Traceback" not in p.stderr
 
 
 def test_esp_firmware_without_tree_or_toolchain_says_what_to_install(fwdir, tmp_path):
-    p = script("scripts/build.py", "firmware", "esp32", env={"MICROPY_DIR": ""})
+    p = tool("build", "firmware", "esp32", env={"MICROPY_DIR": ""})
     assert "needs a MicroPython tree with the esp32 port" in p.stderr and "git clone" in p.stderr
     mp = tmp_path / "mp"
     for d in ("ports/esp8266", "lib/micropython-lib/micropython", "lib/berkeley-db-1.xx/include"):
         (mp / d).mkdir(parents=True)
     (mp / "ports" / "esp8266" / "Makefile").write_text("")
-    p = script("scripts/build.py", "firmware", "esp8266", env={"MICROPY_DIR": str(mp), "PATH": "/usr/bin:/bin"})
+    p = tool("build", "firmware", "esp8266", env={"MICROPY_DIR": str(mp), "PATH": "/usr/bin:/bin"})
     assert "xtensa-lx106-elf-gcc not found: the esp8266 port needs the ESP8266 toolchain" in p.stderr
     assert "larsks/esp-open-sdk" in p.stderr  # the container image that has it
     assert "Traceback" not in p.stderr
@@ -205,7 +206,7 @@ def test_unix_firmware_without_a_submodule_names_it(tmp_path):
     mp = tmp_path / "mp"
     for d in ("py", "ports/unix", "lib/micropython-lib/micropython"):
         (mp / d).mkdir(parents=True)
-    p = script("scripts/build.py", "firmware", "unix", env={"MICROPY_DIR": str(mp)})
+    p = tool("build", "firmware", "unix", env={"MICROPY_DIR": str(mp)})
     assert p.returncode != 0 and "Traceback" not in p.stderr
     assert "lacks the git submodule lib/berkeley-db-1.xx (needed for the btree module): git -C %s submodule " \
            "update --init lib/berkeley-db-1.xx" % mp in p.stderr
@@ -225,7 +226,7 @@ def test_board_file_is_json_with_a_note(fwdir):
 ])
 def test_esp_firmware_dry_run_prints_the_port_build(name, selector, image, fwdir, tmp_path):
     mp = tmp_path / "micropython"
-    p = script("scripts/build.py", "firmware", name, env={"MICROPY_DIR": str(mp), "DRY_RUN": "1"})
+    p = tool("build", "firmware", name, env={"MICROPY_DIR": str(mp), "DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
     port = "%s/ports/%s" % (mp, boards.load(name)["port"])
     cmds = [l for l in p.stdout.splitlines() if l.startswith("$ ")]
@@ -239,7 +240,7 @@ def test_esp_firmware_dry_run_prints_the_port_build(name, selector, image, fwdir
 
 
 def test_unix_firmware_is_built_32_bit_with_picoweb_and_the_app_frozen(fwdir):
-    p = script("scripts/build.py", "firmware", "unix", os.path.join(ROOT, "examples", "notes"), env={"ARCH": "32"})
+    p = tool("build", "firmware", "unix", os.path.join(ROOT, "examples", "notes"), env={"ARCH": "32"})
     assert p.returncode == 0, p.stdout + p.stderr
     fw = fwdir / "unix" / "micropython"
     with open(fw, "rb") as f:

@@ -7,7 +7,7 @@ from conftest import ROOT
 
 
 def test_api_reference_is_current_and_complete():
-    p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "apidoc.py"), "--check"],
+    p = subprocess.run([sys.executable, "-m", "tools.apidoc", "--check"], cwd=ROOT,
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
 

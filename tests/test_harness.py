@@ -10,7 +10,7 @@ from conftest import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tests_hw"))
 import harness  # noqa: E402
-from serverproc import free_port  # noqa: E402
+from tools.serverproc import free_port  # noqa: E402
 
 WRK_OUT = """Running 1s test @ http://127.0.0.1:8144/
   1 threads and 4 connections

@@ -8,9 +8,8 @@ import zipfile
 
 from conftest import ROOT
 
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import firmware  # noqa: E402
-from vboard import VirtualBoard  # noqa: E402
+from tools import firmware  # noqa: E402
+from tools.vboard import VirtualBoard  # noqa: E402
 
 MODULES = sorted("picoweb/" + f for f in os.listdir(os.path.join(ROOT, "picoweb")) if f.endswith(".py"))
 

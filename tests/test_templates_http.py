@@ -6,9 +6,8 @@ import sys
 from conftest import ROOT, micropython
 from httpclient import request
 
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import mpy  # noqa: E402
-import templates as tplbuild  # noqa: E402
+from tools import mpy  # noqa: E402
+from tools import templates as tplbuild  # noqa: E402
 
 INDEX = ("<!doctype html>\n<title>Fish &amp; Chips</title>\n<ul>\n  <li>cod</li>\n"
          "  <li>&lt;haddock&gt;</li>\n</ul>\n")
@@ -34,7 +33,7 @@ def test_thousand_row_table(full_app):
 
 
 def test_mpy_templates_load_without_the_compiler(tmp_path):
-    # scripts/templates.py output, .mpy only, imported by the compiled-only loader
+    # tools/templates.py's output, .mpy only, imported by the compiled-only loader
     pkg = tmp_path / "mpyapp"
     (pkg / "templates").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")

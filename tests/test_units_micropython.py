@@ -12,7 +12,7 @@ UNITS = ["test_units", "test_templates", "test_template_loaders", "test_cookies_
 
 @pytest.mark.parametrize("runtime", ["micropython", "firmware"])
 def test_unit_tests_pass_under_micropython(runtime):
-    import firmware
+    from tools import firmware
 
     if runtime == "firmware":
         exe, path = firmware.picoweb_firmware(), [".frozen", ROOT]

@@ -14,13 +14,12 @@ class Running:
     def poll(self):
         return None
 
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import boards  # noqa: E402
-import build  # noqa: E402
-import device  # noqa: E402
-import firmware  # noqa: E402
-from serverproc import free_port  # noqa: E402
-from vboard import VirtualBoard  # noqa: E402
+from tools import boards  # noqa: E402
+from tools import build  # noqa: E402
+from tools import device  # noqa: E402
+from tools import firmware  # noqa: E402
+from tools.serverproc import free_port  # noqa: E402
+from tools.vboard import VirtualBoard  # noqa: E402
 
 MPREMOTE = os.path.join(os.path.dirname(sys.executable), "mpremote")
 

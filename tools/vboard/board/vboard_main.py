@@ -1,8 +1,8 @@
 # The virtual board's start-up, frozen into its firmware as a real board's _boot.py is, and
-# run by scripts/vboard.py as `micropython -X heapsize=N -i -m vboard_main MODE` in the
+# run by tools/vboard as `micropython -X heapsize=N -i -m vboard_main MODE` in the
 # board's flash folder: what a board does after power-on or a reset, then the REPL.
 #   argv[1]: "normal" (boot.py, then main.py) or "raw" (a soft reset from the raw REPL: boot.py only)
-# Environment (set by scripts/vboard.py from boards/<like>/board.json):
+# Environment (set by tools/vboard from boards/<like>/board.json):
 #   VBOARD_ROMFS         an image file mounted at /rom, as a board's ROMFS partition
 #   VBOARD_GC_THRESHOLD  n: gc.threshold(heap // n), as the ESP8266's _boot.py sets it
 #   VBOARD_HEAP_FREE     the heap a real board has free after boot and Wi-Fi: what is free beyond

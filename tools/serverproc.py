@@ -5,7 +5,7 @@ with SIGINT and then SIGKILL, since MicroPython ignores SIGTERM. The runtimes:
   cpython      this Python
   micropython  the prebuilt MicroPython unix port (64-bit), picoweb from its sources
   firmware     the virtual board's firmware: MicroPython built 32-bit, as an ESP board's, with
-               picoweb frozen in (scripts/firmware.py builds it)
+               picoweb frozen in (tools/firmware.py builds it)
 The MicroPython ones take a heap size (-X heapsize).
 """
 import os
@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from toolrun import venv_tool
+from tools.runner import venv_tool
 
 HOST = "127.0.0.1"
 
@@ -44,7 +44,7 @@ class ServerProcess:
         self.port = free_port()
         env = dict(os.environ)
         if runtime == "firmware":  # frozen modules first, as on a board: the frozen picoweb is used
-            import firmware
+            from tools import firmware
 
             cmd = [firmware.picoweb_firmware()] + (["-X", "heapsize=%s" % heap] if heap else [])
             env["MICROPYPATH"] = ":".join([".frozen"] + list(path))

@@ -33,7 +33,7 @@ def run(cmd, dry=False, **kw):
 
 def main_guard(fn):
     # Runs a script's main; tool and board errors end it with one clear line.
-    from boards import BoardError
+    from tools.boards import BoardError
 
     try:
         fn(sys.argv[1:])

@@ -1,26 +1,23 @@
 #!/usr/bin/env python3
 """Put a build on a board over its serial port.
 
-usage: device.py flash BOARD PORT    erase, then write firmware/<board>/firmware.bin with
-                                     esptool at the board's offset; then the ROMFS image,
-                                     if one was built, with `mpremote romfs deploy`
-       device.py deploy BOARD PORT   no firmware build: mpremote copies lib/ (picoweb, the
-                                     app, templates), main.py, boot.py, static/ and the local
-                                     wifi.json to the board (unchanged files are skipped),
-                                     then resets it
+usage: python -m tools.device flash BOARD PORT   erase, then write firmware/<board>/firmware.bin
+                                    with esptool at the board's offset; then the ROMFS image, if
+                                    one was built, with `mpremote romfs deploy`
+       python -m tools.device deploy BOARD PORT  mpremote copies what the last build left for the
+                                    board's filesystem (lib/ after `make mpy`; main.py, boot.py,
+                                    static/, the local wifi.json), unchanged files skipped, then
+                                    resets it
 
 DRY_RUN=1 prints the exact commands without running them.
 """
 import os
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import boards  # noqa: E402
-from build import out_dir  # noqa: E402
-from firmware import check_image  # noqa: E402
-from toolrun import ToolError, main_guard, run, venv_tool  # noqa: E402
+from tools import boards
+from tools.build import out_dir
+from tools.firmware import check_image
+from tools.runner import ToolError, main_guard, run, venv_tool
 
 def tool(name):
     return venv_tool(name) or name  # a missing tool is reported when its command runs

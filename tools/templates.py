@@ -2,19 +2,15 @@
 """Compile an app's templates: every NAME.tpl of TEMPLATES_DIR to NAME_tpl.py (picoweb's
 template compiler) and then to NAME_tpl.mpy (mpy-cross), ready to copy to a board or to freeze.
 
-usage: templates.py TEMPLATES_DIR [OUTDIR] [--no-escape] [--no-mpy] [-- MPY_CROSS_ARGS...]
+usage: python -m tools.templates TEMPLATES_DIR [OUTDIR] [--no-escape] [--no-mpy] [-- MPY_CROSS_ARGS...]
 OUTDIR defaults to TEMPLATES_DIR. A template with an error stops the build with its file and line.
 """
 import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-
-from picoweb.template_compiler import TemplateSyntaxError, compile_template  # noqa: E402
-from mpy import mpy_cross  # noqa: E402
+from picoweb.template_compiler import TemplateSyntaxError, compile_template
+from tools.mpy import mpy_cross
 
 
 def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=(), quiet=False):

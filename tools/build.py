@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Build what goes on a board, under firmware/<board>/.
 
-usage: build.py mpy BOARD [APP]       picoweb, the app and its templates as .mpy in lib/
-       build.py romfs BOARD [APP]     the same as a ROMFS image, romfs.img (lib/ inside)
-       build.py firmware BOARD [APP]  MicroPython with all of it frozen: firmware.bin (ESP
-                                      boards: needs MICROPY_DIR and the port's toolchain);
-                                      for BOARD=unix the binary `micropython` (ARCH=32 or 64)
+usage: python -m tools.build mpy BOARD [APP]        picoweb, the app and its templates as .mpy in lib/
+       python -m tools.build romfs BOARD [APP]      the same as a ROMFS image, romfs.img (lib/ inside)
+       python -m tools.build firmware BOARD [APP]   MicroPython with all of it frozen: firmware.bin
+                                    (ESP boards: needs MICROPY_DIR and the port's toolchain); for
+                                    BOARD=unix the binary `micropython` (ARCH=32 or 64)
 
 APP is a .py file (it becomes main.py) or a folder holding main.py, more modules and
 packages, templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
@@ -15,14 +15,9 @@ import os
 import shutil
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import boards  # noqa: E402
-import firmware  # noqa: E402
-import mpy  # noqa: E402
-import templates as tplbuild  # noqa: E402
-from toolrun import ToolError, main_guard, run  # noqa: E402
+from tools import boards, firmware, mpy
+from tools import templates as tplbuild
+from tools.runner import ToolError, main_guard, run
 
 ROOT = boards.ROOT
 DEFAULT_APP = os.path.join(ROOT, "examples", "hello.py")

@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tarfile
 
-import boards
-from toolrun import ToolError, show
+from tools import boards
+from tools.runner import ToolError, show
 
 ROOT = boards.ROOT
 BUILD = os.path.join(ROOT, "build")
@@ -386,4 +386,4 @@ def build_esp(board, stage, out, dry=False):
 
 
 if __name__ == "__main__":
-    sys.exit("use scripts/build.py firmware BOARD [APP] (make firmware BOARD=...)")
+    sys.exit("use python -m tools.build firmware BOARD [APP] (make firmware BOARD=...)")

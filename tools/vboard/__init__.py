@@ -5,7 +5,7 @@ builds it), run with the heap a real board gives Python, its own folder as the b
 boot.py and main.py run at start, and MicroPython's REPL on a serial-like pty. A soft reset
 restarts the interpreter, as on a board, so `mpremote connect <pty>` works unmodified.
 
-usage: vboard.py run [--like BOARD] [--http-port N] [--app APP] [--netem "delay 5ms loss 0.1%"]
+usage: python -m tools.vboard run [--like BOARD] [--http-port N] [--app APP] [--netem "delay 5ms loss 0.1%"]
        (make run BOARD=unix): builds the firmware with APP frozen in, starts the board,
        deploys the app's main.py and static files with mpremote over its pty, and serves until
        Ctrl-C. Another terminal can run `make deploy BOARD=unix PORT=firmware/unix/tty`.
@@ -21,10 +21,7 @@ import threading
 import time
 import tty
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import boards  # noqa: E402
+from tools import boards
 
 HARD_RESET = 99  # exit code of machine.reset() on the virtual board
 
@@ -235,7 +232,7 @@ def flash_dir():
 def main(argv):
     import argparse
 
-    ap = argparse.ArgumentParser(prog="vboard.py")
+    ap = argparse.ArgumentParser(prog="python -m tools.vboard")
     ap.add_argument("command", choices=["run"])
     ap.add_argument("--like", default="esp32", help="the real board whose heap it gets")
     ap.add_argument("--arch", type=int, default=32, choices=(32, 64), help="the firmware's word size")
@@ -244,9 +241,8 @@ def main(argv):
     ap.add_argument("--netem", default=None)
     ap.add_argument("--no-deploy", action="store_true")
     a = ap.parse_args(argv)
-    import build
-    import device
-    from toolrun import run
+    from tools import build, device
+    from tools.runner import run
 
     board = boards.load("unix")
     heap_model(a.like)  # a bad LIKE fails before the build
@@ -284,7 +280,3 @@ def main(argv):
         time.sleep(3600)
 
 
-if __name__ == "__main__":
-    from toolrun import main_guard
-
-    main_guard(main)

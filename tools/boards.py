@@ -5,7 +5,7 @@ Adding a board is adding a folder with a board.json (and a manifest.py).
 import json
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tools import ROOT
 BOARDS = os.path.join(ROOT, "boards")
 FIELDS = ("port", "board", "chip", "flash_offset", "baud", "mpy_arch", "mpy_version", "micropython", "heap", "romfs")
 
