@@ -168,7 +168,10 @@ class WebApp(Server):
     # ---- routing ----
 
     def resolve(self, req):
-        """The (mounted) app req goes to, and its route there (see Server.resolve)."""
+        """The (mounted) app req goes to, and its route there: (handler, extra); else a string of
+        the methods the path has routes for (405), or None (404). OPTIONS on a path that has
+        routes is answered 204 with those methods. Sets req.path as that app sees it, and
+        req.url_match and req.params. (One method: a call costs as much as a route's match.)"""
         path = req.path
         app = self
         while app.mounts:
@@ -183,14 +186,9 @@ class WebApp(Server):
         req.path = path
         if not app.inited:
             app.init()
-        return app, app.match(req.method, path, req)
-
-    def match(self, method, path, req=None):
-        """The route of this app for method and path: (handler, extra); else a string of the
-        methods that path has routes for (405), or None (404). OPTIONS on a path that has routes
-        is answered 204 with those methods. Sets req.url_match and req.params when given."""
+        method = req.method
         allowed = None
-        for e in self.url_map:
+        for e in app.url_map:
             p = e[0]
             if type(p) is str:
                 if p != path:
@@ -205,16 +203,15 @@ class WebApp(Server):
             if ms and method not in ms and not (method == "HEAD" and "GET" in ms):
                 allowed = ", ".join(ms) if allowed is None else allowed + ", " + ", ".join(ms)
                 continue
-            if req is not None:
-                if m is not None:
-                    req.url_match = m
-                    req.params = m if type(m) is dict else {}
-                else:
-                    req.params = {}
-            return e[1], x
+            if m is not None:
+                req.url_match = m
+                req.params = m if type(m) is dict else {}
+            else:
+                req.params = {}
+            return app, (e[1], x)
         if allowed and method == "OPTIONS":
-            return _options(allowed), {"headers": "parse"}  # parsed: a hook may answer a CORS preflight
-        return allowed
+            return app, (_options(allowed), {"headers": "parse"})  # parsed: a hook may answer a CORS preflight
+        return app, allowed
 
     # ---- answers the app provides ----
 

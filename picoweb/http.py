@@ -28,13 +28,13 @@ class Server:
     log = None
     served = 0  # requests answered, and the ones whose handler raised (for picoweb.stats)
     errors = 0
-    admission = None  # picoweb.admit's state, once the server has been over max_conns
     hooked = False  # some app's before_request or after_request hooks run (WebApp)
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
 
     def __init__(self):
         self._conns = []
         self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
+        self.admission = None  # picoweb.admit's state, once the server has been over max_conns
 
     # ---- what a subclass supplies ----
 
@@ -159,9 +159,13 @@ class Server:
         # The requests of one connection, in order; False if a handler took it over.
         # The head is parsed from the read buffer: a socket read only when a line is incomplete.
         # A head must be complete within header_timeout (the first) or idle_timeout (the next).
-        # The limits and methods used per request, looked up once per connection: on MicroPython
-        # each lookup on the app or the connection costs more than the work around it
-        # (bench/profile_core.py: 13.2 -> 11.1 us per request).
+        # The limits, methods and functions used per request, looked up once per connection: on
+        # MicroPython each lookup on the app, the connection or the module costs more than the
+        # work around it (bench/profile_core.py: 13.2 -> 11.1 us per request).
+        new_request = _request
+        header = _header
+        now = ticks_ms
+        later = ticks_add
         t = self.header_timeout
         idle = self.idle_timeout
         maxl = self.max_line
@@ -175,7 +179,7 @@ class Server:
         end = c.end
         l = b""
         while True:
-            c.deadline = ticks_add(ticks_ms(), t)
+            c.deadline = later(now(), t)
             t = idle
             try:
                 l = line(maxl, 414)
@@ -183,7 +187,7 @@ class Server:
                     if l is None and not (yield from c._fill()):
                         return True
                     l = line(maxl, 414)
-                req = _request(c, l)
+                req = new_request(c, l)
                 app, found = resolve(req)
                 if type(found) is tuple:
                     extra = found[1]
@@ -209,7 +213,7 @@ class Server:
                         n += 1
                         if n > maxh:
                             raise HTTPError(431)
-                        keep = _header(c, l, h, keep)
+                        keep = header(c, l, h, keep)
                     req.headers = h
                     if c.left is None:
                         c.left = 0
