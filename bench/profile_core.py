@@ -54,6 +54,16 @@ async def main():
     await app._serve_conn(c)
     t2 = time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
     print("%.2f us/request, %d bytes out/request" % ((t2 - t) / N, s.out // N))
+    if hasattr(gc, "mem_alloc"):  # MicroPython: the heap each request allocates (garbage included)
+        s = Stream(100)
+        c = picoweb.Connection(s, s, 512)
+        gc.collect()
+        gc.disable()
+        a = gc.mem_alloc()
+        await app._serve_conn(c)
+        a = gc.mem_alloc() - a
+        gc.enable()
+        print("%d bytes allocated/request" % (a // 100))
 
 
 asyncio.run(main())
