@@ -32,7 +32,10 @@ def _params(value):
 
 def boundary(req):
     """The boundary of a multipart/form-data request; HTTPError(400) if it is not one."""
-    ct = req.header(b"Content-Type", b"").decode()
+    try:
+        ct = req.header(b"Content-Type", b"").decode()
+    except UnicodeError:
+        raise HTTPError(400)
     kind, p = _params(ct)
     b = p.get("boundary")
     if kind != "multipart/form-data" or not b or len(b) > 70:
@@ -59,12 +62,16 @@ class Part:
 
     @coroutine
     def text(self, limit=1024):
-        """The whole value as str; HTTPError(413) if it is longer than limit bytes."""
+        """The whole value as str; HTTPError(413) if it is longer than limit bytes, 400 if it is
+        not UTF-8."""
         b = b""
         while True:
             d = yield from self.read()
             if not d:
-                return b.decode()
+                try:
+                    return b.decode()
+                except UnicodeError:
+                    raise HTTPError(400)  # not text
             b += d
             if len(b) > limit:
                 raise HTTPError(413)
@@ -162,7 +169,10 @@ class MultipartReader:
             l = yield from self._line()
             if not l:
                 break
-            k, sep, v = l.decode().partition(":")
+            try:
+                k, sep, v = l.decode().partition(":")
+            except UnicodeError:
+                raise HTTPError(400)
             if not sep:
                 raise HTTPError(400)
             headers[k.strip().lower()] = v.strip()

@@ -44,17 +44,36 @@ class HTTPRequest:
 
     @coroutine
     def read_form_data(self):
-        """Reads a URL-encoded form body into req.form (and returns it)."""
+        """Reads a URL-encoded form body into req.form (and returns it); HTTPError(400) if it is
+        not text (UTF-8)."""
         from .utils import parse_qs
 
-        self.form = parse_qs((yield from self.read_body()).decode())
+        self.form = parse_qs(_text((yield from self.read_body())))
         return self.form
 
     @coroutine
     def read_json(self):
-        """Reads the body and returns it parsed as JSON (ValueError if it is not)."""
+        """Reads the body and returns it parsed as JSON; HTTPError(400) if it is not JSON."""
         try:
             import json
         except ImportError:
             import ujson as json
-        return json.loads((yield from self.read_body()))
+        b = _text((yield from self.read_body()))
+        try:
+            return json.loads(b)
+        except ValueError:
+            _bad()
+
+
+def _text(b):
+    # A body as str; 400 if it is not UTF-8.
+    try:
+        return b.decode()
+    except UnicodeError:
+        _bad()
+
+
+def _bad():
+    from .status import HTTPError
+
+    raise HTTPError(400)

@@ -37,7 +37,7 @@ class Rule:
             if not p:
                 return None
             if kind == "int":
-                if not p.isdigit():
+                if not p.encode().isdigit():  # ASCII digits only: CPython's str.isdigit() takes "²", "١٢"
                     return None
                 p = int(p)
             else:

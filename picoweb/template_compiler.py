@@ -213,6 +213,8 @@ class Compiler:
             return
         except SyntaxError:
             pass
+        except (MemoryError, RuntimeError):  # a parser on an expression nested too deep (RecursionError)
+            self.error("an expression nested too deeply", lines[0][1] if lines else (self.where or ("template", 1)))
         for code, where in lines:
             c = code.strip()
             if c.startswith("def "):
@@ -224,7 +226,7 @@ class Compiler:
                 c += "\n  pass"
             try:
                 compile("def _f():\n " + c + "\n yield", "template", "exec")
-            except SyntaxError:
+            except (SyntaxError, MemoryError, RuntimeError):
                 self.error("invalid Python: " + code.strip(), where)
         self.error("invalid Python in the template", lines[0][1])
 

@@ -6,22 +6,26 @@ def unquote_plus(s):
     return unquote(s.replace("+", " "))
 
 
+_HEX = "0123456789abcdefABCDEF"
+
+
 def unquote(s):
-    """"a%20b" -> "a b" (paths); a malformed %-escape is kept as it is."""
+    """"a%20b" -> "a b" (paths); a malformed %-escape (not % and two hex digits) is kept as it
+    is, and so is the whole text when its escapes do not make UTF-8."""
     if "%" not in s:
         return s
     parts = s.split("%")
-    b = bytearray(parts[0].encode())
-    for p in parts[1:]:
-        try:
-            b.append(int(p[:2], 16))
-            p = p[2:]
-        except ValueError:
-            b.append(37)  # "%"
-        b.extend(p.encode())
     try:
+        b = bytearray(parts[0].encode())
+        for p in parts[1:]:
+            if len(p) > 1 and p[0] in _HEX and p[1] in _HEX:
+                b.append(int(p[:2], 16))
+                p = p[2:]
+            else:
+                b.append(37)  # "%"
+            b.extend(p.encode())
         return b.decode()
-    except UnicodeError:
+    except UnicodeError:  # also CPython's lone surrogates
         return s
 
 

@@ -167,3 +167,19 @@ def test_client_vanishing_costs_nothing(ws_app):
     with connect(ws_app.url + "/echo", open_timeout=5) as ws:
         ws.send("still here")
         assert ws.recv(5) == "still here"
+
+
+def test_message_too_big_for_the_heap_is_1009(ws_app):
+    # within max_size, beyond the heap (RFC 6455's "message too big"), not 1011
+    if ws_app.runtime == "cpython":
+        pytest.skip("CPython's heap is the machine's: nothing to run out of")
+    s = raw_ws(ws_app.port, "/huge")
+    try:
+        s.sendall(struct.pack("!BBQ", 0x82, 0x80 | 127, 50 * 1000 * 1000) + b"mask")
+        assert close_code_of(s) == 1009
+    finally:
+        s.close()
+    ok = raw_ws(ws_app.port, "/huge")  # and it serves on
+    ok.sendall(frame(1, b"still here"))
+    assert ok.recv(100)[2:] == b"still here"
+    ok.close()

@@ -41,6 +41,17 @@ def small(req, ws):
         yield from ws.send(msg)
 
 
+@app.route("/huge")
+@websocket.with_websocket(max_size=1 << 30)
+async def huge(req, ws):
+    # messages as large as the heap allows: one larger closes the connection with 1009
+    while True:
+        msg = await ws.receive()
+        if msg is None:
+            break
+        await ws.send(msg)
+
+
 PAGE = """<!doctype html><html><head><title>ws</title></head><body><pre id="log"></pre><script>
 const log = (s) => document.getElementById("log").textContent += s + "\\n";
 const ws = new WebSocket("ws://" + location.host + "/echo");

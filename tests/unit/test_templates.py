@@ -98,6 +98,8 @@ def test_errors_name_file_and_line():
     # a Python error inside an expression, in an included template
     fails({"t.tpl": "ok\n{% include \"i.tpl\" %}", "i.tpl": "1\n2\n{{ x + }}\n"}, "i.tpl:3: invalid Python")
     fails({"t.tpl": "a\nb\n{% if x ==== 1 %}{% endif %}"}, "t.tpl:3: invalid Python")
+    # nested too deep for the parser (CPython's MemoryError, fuzzed): an error with the line too
+    fails({"t.tpl": "x\n{{ " + "(" * 199 + "1 }}"}, "t.tpl:")
 
 
 def test_output_is_a_generator_of_strings():

@@ -82,3 +82,11 @@ def test_header_lookup_takes_any_case():
     req.headers = {b"content-TYPE": b"text/plain", b"Host": b"h"}
     assert req.header(b"Content-Type") == b"text/plain" == req.header("CONTENT-TYPE")
     assert req.header(b"Host") == b"h" and req.header(b"Origin", b"-") == b"-"
+
+
+def test_unquote_takes_two_hex_digits_only():
+    # not int(x, 16), which takes one digit, a sign or a space: "%+1" is no escape (fuzzed)
+    for s in ("%E", "%+1", "%-0", "%\r5", "% 5", "%2"):
+        assert unquote(s) == s
+    assert unquote("%41%4a%4A") == "AJJ" and unquote("%zz%41") == "%zzA"
+    assert unquote("%C3%A9%FF") == "%C3%A9%FF"  # not UTF-8: kept as it is
