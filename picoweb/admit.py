@@ -1,48 +1,126 @@
-# What happens to a connection beyond max_conns: imported only when the server is that busy.
-# Its state is an Admission object of its own, which the server keeps (server.admission) and
-# tells when a slot frees.
-from .compat import asyncio, ticks_add, ticks_diff, ticks_ms
+# What happens to a connection the server has no room for: imported only when it is that busy.
+#
+# The policy against slow clients. A newcomer the server has no slot (or, on MicroPython, no heap)
+# for is first given a moment (LOOK ms) to send the start of its request: a normal client sends
+# its whole head at once, a slow client (a slowloris, sending a byte at a time) does not.
+# - A newcomer that sent a whole request line takes the slot of the connection that has been
+#   reading a request head longest (a slow client, or a kept-alive connection idle between
+#   requests), if one has for more than SLOW ms. Else it waits for a slot to free (at most
+#   max_conns wait, each for at most header_timeout), or gets 503.
+# - A newcomer that did not gets 503 at once.
+# So slow clients hold slots only until a normal client needs one, and can neither push anyone
+# out nor queue up. Where every slot is serving a request (or streaming: SSE, WebSocket),
+# newcomers wait or get 503. On MicroPython the looking is done by the listener itself, on the
+# socket, into the server's shared buffer: a newcomer costs no task and no heap until it is
+# admitted. The state is an Admission object, which the server keeps (server.admission).
+from .compat import asyncio, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .status import BUSY, RESERVE
 
-# the answer to a connection that found no slot
-BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n"
-        b"Retry-After: 1\r\nConnection: close\r\n\r\n503 Service Unavailable\r\n")
+LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
+SLOW = 250  # ms a connection may read a request head before a normal newcomer may take its slot
+POLL = 10  # ms between two looks at the newcomer, or at the slots while waiting
 
 
 class Admission:
-    """The connections waiting for a slot (waiting: how many; the server closes kept-alive
-    connections after their response while some wait, to make room)."""
+    """The newcomers waiting for a slot (waiting: the server closes kept-alive connections after
+    their response while some wait, to make room)."""
 
     def __init__(self):
         self.waiting = 0
-        self.event = asyncio.Event()
-
-    def freed(self):
-        """A slot freed (the server calls it when a connection ends)."""
-        if self.waiting:
-            self.event.set()
 
 
-async def wait_for_slot(server, reader, writer):
-    # Over max_conns a connection waits for a free slot (holding only its socket) for at most
-    # header_timeout, with at most max_conns waiting; else it gets 503. True when admitted.
+def slowest(server):
+    """The connection that has been reading a request head longest, if for more than SLOW ms."""
+    now = ticks_ms()
+    found = None
+    age = SLOW
+    for c in server._conns:
+        if c.since is not None and ticks_diff(now, c.since) > age:
+            found = c
+            age = ticks_diff(now, c.since)
+    return found
+
+
+def make_room(server):
+    """Cancels the slowest connection (slowest()): its slot is the newcomer's. True if one was."""
+    c = slowest(server)
+    if c is None:
+        return False
+    c.since = c.deadline = None
+    c.task.cancel()
+    return True
+
+
+def _has_line(rb, n):
+    # b"\n" among the first n bytes of the buffer, looked for without a copy
+    i = 0
+    while i < n:
+        if rb[i] == 10:
+            return True
+        i += 1
+    return False
+
+
+async def door(server, sock):
+    # MicroPython, from the listener: a newcomer while the server is full or its heap low. What
+    # it sent, once it may be served; None if it got 503 (or went away).
+    import gc
+
+    rb = server._rb
+    n = None
+    a = server.admission
+    # a slow one to take the place of, or heap and a place in the queue to wait in: else (a
+    # flood), 503 at once
+    room = slowest(server) is not None or gc.mem_free() >= RESERVE and (a is None or a.waiting < server.max_conns)
+    for _ in range(LOOK // POLL if room else 0):
+        n = sock.readinto(rb)  # None while nothing has come: the socket doesn't block
+        if n is not None:
+            break
+        await sleep_ms(POLL)
+    if n == 0:  # gone
+        sock.close()
+        return None
+    if n and _has_line(rb, n):  # a normal client
+        if make_room(server):
+            first = bytes(rb[:n])  # before any other connection reads into the shared buffer
+            await sleep_ms(POLL)  # the slow one ends, and its heap is freed
+            gc.collect()
+            return first
+        if gc.mem_free() >= RESERVE:  # heap enough to wait for a slot (wait_for_slot())
+            return bytes(rb[:n])
+    try:
+        sock.send(BUSY)
+        while sock.readinto(rb):  # what came of the request: closing on unread data resets the connection
+            pass
+    except Exception:
+        pass
+    sock.close()
+    return None
+
+
+async def wait_for_slot(server, reader, writer, first=None):
+    # Over max_conns (CPython; or a newcomer the door let through): what the newcomer sent
+    # (b"" or more) once it has a slot; None if it got 503 (or went away).
+    if first is None:
+        try:  # the start of its request, if it sends it at once
+            first = await asyncio.wait_for(reader.read(server.bufsize), LOOK / 1000)
+            if not first:
+                return None  # it went away
+        except asyncio.TimeoutError:
+            first = b""
+        if b"\n" in first and make_room(server):
+            return first
     a = server.admission
     if a is None:
         a = server.admission = Admission()
-    if a.waiting < server.max_conns:
+    if b"\n" in first and a.waiting < server.max_conns:
         a.waiting += 1
         try:
             end = ticks_add(ticks_ms(), server.header_timeout)
-            while True:
-                a.event.clear()
-                if len(server._conns) < server.max_conns:
-                    return True
-                t = ticks_diff(end, ticks_ms())
-                if t <= 0:
-                    break
-                try:
-                    await asyncio.wait_for(a.event.wait(), t / 1000)
-                except asyncio.TimeoutError:
-                    break
+            while ticks_diff(end, ticks_ms()) > 0:
+                if len(server._conns) < server.max_conns or make_room(server):
+                    return first
+                await sleep_ms(POLL)
         finally:
             a.waiting -= 1
     writer.write(BUSY)
@@ -51,4 +129,4 @@ async def wait_for_slot(server, reader, writer):
         await asyncio.wait_for(reader.read(512), 0.2)
     except Exception:
         pass
-    return False
+    return None

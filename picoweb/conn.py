@@ -28,20 +28,22 @@ class Connection:
         # Every attribute a request sets, set now: the attribute table is allocated once at its
         # full size, instead of growing (a new, larger block) in the middle of a request.
         #   deadline  ticks after which the watchdog cancels this connection
+        #   since     ticks since it has been reading a request head (None: it is not)
         #   left      body bytes the handler may still read: None unknown; with a chunked body,
         #             those of the current chunk, or -1 when the next chunk's size line is due
         #   chunks    a chunked body: 1 before its first chunk, 2 after it; 0 none
         #   budget    chunked body bytes still allowed (the route's max_body, counted down)
         #   expect    the client expects "100 Continue" before it sends the body
+        #   hosts     the Host fields of the request head (one is due)
         #   extra     header lines for the next response head only (add_headers())
         #   hdr       header block not yet sent (bytes, without its framing headers)
         #   held      the first body piece, waiting with the headers
         #   length    body length given to start(); -1: the handler's headers frame it
         #   nobody    HEAD: headers only;  sent: bytes went to the socket, too late for an error
         #   keep      the client may send another request;  http10: no chunked encoding for it
-        self.deadline = self.task = self.left = self.extra = self.status = self.hdr = self.held = None
+        self.deadline = self.since = self.task = self.left = self.extra = self.status = self.hdr = self.held = None
         self.length = None
-        self.chunks = self.budget = 0
+        self.chunks = self.budget = self.hosts = 0
         self.keep = self.http10 = self.nobody = self.sent = self.chunked = self.expect = False
 
     def timeout(self, ms):
@@ -100,14 +102,29 @@ class Connection:
 
     @coroutine
     def read(self, n=-1):
-        """Up to n bytes (n < 0: all of the body, or up to EOF when its length is unknown)."""
-        if n < 0 and (self.left is None or self.chunks):  # unknown length, or chunked: piece by piece
-            b = b""
+        """Up to n bytes of the body (b"" at its end). n < 0: the whole body, read to its end
+        (its Content-Length, its last chunk, or EOF when its length is unknown); HTTPError(400)
+        if the client ends it early: a handler never gets part of a body as the whole."""
+        if n < 0:
+            if self.left and not self.chunks:  # its length is known: one block for it, filled in place
+                b = bytearray(self.left)
+                m = memoryview(b)
+                i = 0
+                while i < len(b):
+                    k = yield from self.readinto(m[i:])
+                    if not k:
+                        raise HTTPError(400)  # the client ended it early
+                    i += k
+                return bytes(b)
+            parts = []
             while True:
                 d = yield from self.read(self.bufsize)
                 if not d:
-                    return b
-                b += d
+                    break
+                parts.append(d)
+            if self.left:  # bytes of it still due (or the next chunk, -1): the client went
+                raise HTTPError(400)
+            return parts[0] if len(parts) == 1 else b"".join(parts)
         left = self.left
         if left == -1:  # the next chunk's size line is due
             from .chunked import next_chunk  # only requests with a chunked body need it
@@ -198,8 +215,7 @@ class Connection:
         self.status = status
         self.keep = False
         self.left = None
-        self.w.write(head)
-        self.sent = True
+        self._raw(head)
         return self.drain()
 
     def _head(self, n):
@@ -229,21 +245,32 @@ class Connection:
 
     def _out(self, h, b):
         # Hand header bytes h and body piece b, framed, to the socket; small ones in one write.
-        t = None
-        if self.chunked:
-            h += b"%x\r\n" % len(b)
-            t = b"\r\n"
-        if len(b) <= 1024:  # small: in one write (one syscall)
-            try:
-                b = h + b + t if t else h + b
-                h = t = None
-            except MemoryError:
-                pass  # no block for them together: written one by one
-        if h:
-            self.w.write(h)
-        self.w.write(b)
-        if t:
-            self.w.write(t)
+        self.sent = True
+        try:
+            t = None
+            if self.chunked:
+                h += b"%x\r\n" % len(b)
+                t = b"\r\n"
+            if len(b) <= 1024:  # small: in one write (one syscall)
+                try:
+                    b = h + b + t if t else h + b
+                    h = t = None
+                except MemoryError:
+                    pass  # no block for them together: written one by one
+            if h:
+                self.w.write(h)
+            self.w.write(b)
+            if t:
+                self.w.write(t)
+        except Exception:
+            self.broken()
+            raise
+
+    def broken(self):
+        """A write failed (out of heap, say): what went out is not a whole response, and nothing
+        more may follow on this connection. It is closed once the handler is done."""
+        self.keep = False
+        self.chunked = False
         self.sent = True
 
     def write(self, buf):
@@ -279,13 +306,20 @@ class Connection:
                 self.held = None
                 self._out(h, held)
             else:
-                self.w.write(h)
-                self.sent = True
+                self._raw(h)
         elif self.chunked:
-            self.w.write(b"0\r\n\r\n")
+            self._raw(b"0\r\n\r\n")
         else:
             return False
         return True
+
+    def _raw(self, b):
+        self.sent = True
+        try:
+            self.w.write(b)
+        except Exception:
+            self.broken()
+            raise
 
     def drain(self):
         """Waits (an awaitable) until the socket took what was written; a client that stops

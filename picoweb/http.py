@@ -3,20 +3,25 @@
 # resolve() finds, and keeping the connection alive between requests. It owns the connections'
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
+import re
 
 from .compat import _core, asyncio, coroutine, queue_read, result, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .conn import Connection, http_error
 from .request import HTTPRequest
-from .status import HTTPError, status_line
+from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
 
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
+
 
 
 class Server:
     """Serves HTTP/1.1 connections. A subclass supplies resolve(req): where a request goes."""
 
     # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
-    max_conns = 8  # further ones wait for a slot (as many again, up to header_timeout), then 503
+    # connections served at once (None: 8, or one per 4 KiB free heap when the server starts if
+    # that is fewer, at least 2); further ones wait for a slot (as many again, up to
+    # header_timeout), then 503
+    max_conns = None
     max_line = 512  # request line (414 beyond) and each header line (431 beyond)
     max_headers = 24  # 431 beyond
     max_body = 4096  # bytes; a larger Content-Length gets 413 (a route may set max_body=)
@@ -64,11 +69,21 @@ class Server:
     # ---- serving ----
 
     def serve(self, loop, host, port):
-        """Serves on host:port until interrupted; override to e.g. catch errors of the server socket."""
+        """Serves on host:port until interrupted; override to e.g. catch errors of the server
+        socket. The socket is bound first: OSError (a busy port, say) before anything runs."""
+        if self.max_conns is None:
+            self.max_conns = _auto_conns()
         if _core is not None:  # MicroPython: picoweb's own listener
-            loop.create_task(self._listen(host, port))
+            import socket
+
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(socket.getaddrinfo(host, port)[0][-1])
+            s.listen(64)  # a flood waits there to be answered (served, or 503)
+            s.setblocking(False)
+            loop.create_task(self._listen(s))
         else:
-            loop.create_task(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+            loop.run_until_complete(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
         loop.run_forever()
 
@@ -92,39 +107,56 @@ class Server:
                     except MemoryError:
                         gc.collect()
 
-    async def _listen(self, host, port):
+    async def _listen(self, s):
         # MicroPython: asyncio's accept loop ends on a MemoryError, and the server with it.
-        # This one drops that connection, collects, and goes on accepting, whichever step ran
-        # out of heap (waiting, accepting, or setting the connection up).
-        import socket
-
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(socket.getaddrinfo(host, port)[0][-1])
-        s.listen(self.max_conns)
-        s.setblocking(False)
-        self._rb = memoryview(bytearray(self.bufsize))  # the connections' read buffer (Connection.rb)
+        # This one answers that connection 503 straight on its socket (a constant: nothing is
+        # allocated for it), collects, and goes on accepting, whichever step ran out of heap
+        # (waiting, accepting, or setting the connection up).
+        while self._rb is None:
+            try:  # the connections' read buffer (Connection.rb), before the first connection
+                self._rb = memoryview(bytearray(self.bufsize))
+            except MemoryError:
+                gc.collect()
+                await sleep_ms(100)
         while True:
             s2 = None
             try:
                 yield queue_read(s)  # wait until a connection arrives
                 s2, addr = s.accept()
                 s2.setblocking(False)
+                first = None
+                if gc.mem_free() < RESERVE:
+                    gc.collect()  # only garbage, maybe
+                if len(self._conns) >= self.max_conns or gc.mem_free() < RESERVE:
+                    from .admit import door  # no slot, or (nearly) no heap: admit.py decides
+
+                    first = await door(self, s2)
+                    if first is None:
+                        continue
                 st = asyncio.StreamReader(s2, {"peername": addr})
-                asyncio.create_task(self._handle(st, st))
-            except Exception as e:  # out of heap, or the client reset first: drop this one
+                asyncio.create_task(self._handle(st, st, first))
+            except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
-                    s2.close()
+                    _refuse(s2, self._rb)
                 if isinstance(e, MemoryError):
                     gc.collect()
                     await sleep_ms(10)  # let the other connections finish and free theirs
 
-    async def _handle(self, reader, writer):
-        # Serves one connection (a native coroutine: CPython only schedules those).
+    async def _handle(self, reader, writer, first=None):
+        # Serves one connection (a native coroutine: CPython only schedules those). first: what
+        # the client sent while it was let in (admit.py's door), if it was.
         taken = False
+        c = None
         try:
-            if len(self._conns) < self.max_conns or await _admitted(self, reader, writer):
+            if first is not None and len(self._conns) >= self.max_conns:  # let in to wait for a slot
+                first = await _admitted(self, reader, writer, first)
+            elif first is None:
+                first = b""
+                if len(self._conns) >= self.max_conns:
+                    first = await _admitted(self, reader, writer, None)
+            if first is not None:
                 c = Connection(reader, writer, self.bufsize, self._rb)
+                c.buf = first
                 c.rto = self.header_timeout
                 try:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
@@ -136,14 +168,20 @@ class Server:
                     taken = await self._serve_conn(c) is False  # a handler took it over
                 finally:
                     self._conns.remove(c)
-                    if self.admission:
-                        self.admission.freed()
         except asyncio.CancelledError:
-            pass  # the watchdog cut it off
+            pass  # the watchdog cut it off, or a newer connection took its slot (admit.py)
         except Exception as e:
             if isinstance(e, MemoryError):
                 gc.collect()
-            if not _gone(e):
+                if c is None:  # no heap for the connection: 503, straight on the socket
+                    _refuse(getattr(writer, "s", None), self._rb, False)
+                elif c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
+                    try:
+                        c._raw(FAILED)
+                        await _linger(c)
+                    except Exception:
+                        pass
+            elif not _gone(e):
                 self._log_exc(e, "connection")
         if not taken:
             try:
@@ -177,9 +215,11 @@ class Server:
         line = c.line
         begin = c.begin
         end = c.end
-        l = b""
+        l = first = None
         while True:
-            c.deadline = later(now(), t)
+            first = None
+            c.since = n = now()  # reading a head since: a newer connection may take its slot (admit.py)
+            c.deadline = later(n, t)
             t = idle
             try:
                 l = line(maxl, 414)
@@ -187,6 +227,7 @@ class Server:
                     if l is None and not (yield from c._fill()):
                         return True
                     l = line(maxl, 414)
+                first = l
                 req = new_request(c, l)
                 app, found = resolve(req)
                 if type(found) is tuple:
@@ -197,6 +238,7 @@ class Server:
                     mode = "skip"  # 404 or 405: only the framing headers matter
                 keep = req.proto == "HTTP/1.1"
                 c.left = None
+                c.hosts = 0
                 if mode == "leave":
                     keep = False  # the handler reads the headers: their framing is unknown
                 else:
@@ -215,6 +257,8 @@ class Server:
                             raise HTTPError(431)
                         keep = header(c, l, h, keep)
                     req.headers = h
+                    if c.hosts != 1 and (c.hosts or req.proto == "HTTP/1.1"):
+                        raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
                     if c.left is None:
                         c.left = 0
                     elif c.left > extra.get("max_body", maxb):
@@ -224,17 +268,19 @@ class Server:
             except HTTPError as e:
                 c.deadline = None
                 c.begin(False, False, False)
+                if debug >= 0:  # one line per bad request: its status and request line
+                    self.log.info("%s %r", status_line(e.args[0]), first[:60] if first else "-")
                 yield from http_error(c, *e.args)
-                if debug >= 0:
-                    self.log.info("%s %s", status_line(e.args[0]), l[:60])
-                return True
-            c.deadline = None
+                return (yield from _linger(c))
+            c.deadline = c.since = None
             # someone waits for a slot: this response closes its connection to make room
             begin(req.method == "HEAD", keep and not (self.admission and self.admission.waiting),
                   req.proto == "HTTP/1.0")
             r = None
             if type(found) is not tuple:
                 yield from app.answer_error(req, c, "405" if found else "404", found)
+                if end():  # HEAD: the head goes out now
+                    yield from c.drain()
             else:
                 try:
                     if hooked and app.hooks_before:
@@ -257,13 +303,18 @@ class Server:
                         if not c.sent:
                             c.keep = False  # the rest of the body is not read
                             yield from http_error(c, *e.args)
-                        return True
+                        return (yield from _linger(c))
                     self.errors += 1
                     if isinstance(e, MemoryError):
                         gc.collect()
                     if not _gone(e):
                         self._log_exc(e, "%s %s" % (req.method, req.path))
-                        yield from result(app.handle_exc(req, c, e))
+                        try:
+                            yield from result(app.handle_exc(req, c, e))
+                        except Exception:  # e.g. no heap left for the error page: the constant one
+                            if not c.sent:
+                                c._raw(FAILED)
+                        return (yield from _linger(c))
                     return True
             self.served += 1
             if debug >= 0:
@@ -295,24 +346,40 @@ class Server:
             pass
 
 
-# The head parser. Module functions, not methods: one more entry in the Server class's dict
-# slowed every request by 3% (bench/profile_core.py).
+# The head parser (RFC 9112): strict, as a parser that a proxy in front may read differently must
+# be, and answering every bad head with a status. Module functions, not methods: one more entry
+# in the Server class's dict slowed every request by 3% (bench/profile_core.py).
+
+_NOT_TOKEN = re.compile(b"[^!#$%&'*+.^_`|~0-9A-Za-z-]")  # a method or field name is a token
+_NOT_TARGET = re.compile(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
+_METHODS = {b"GET": "GET", b"HEAD": "HEAD", b"POST": "POST", b"PUT": "PUT", b"DELETE": "DELETE",
+            b"OPTIONS": "OPTIONS", b"PATCH": "PATCH"}  # the usual ones: no str made for them
+_PROTOS = {b"HTTP/1.1\r\n": "HTTP/1.1", b"HTTP/1.0\r\n": "HTTP/1.0", b"HTTP/1.1\n": "HTTP/1.1",
+           b"HTTP/1.0\n": "HTTP/1.0"}
 
 
 def _request(c, line):
-    # The request line: the request, not yet routed.
+    # The request line (RFC 9112 3): method SP request-target SP HTTP-version, exactly; the
+    # request, not yet routed. The target is in origin form ("/path?query").
     try:
-        method, path, proto = line.decode().split()
-    except ValueError:  # also UnicodeError
+        method, target, proto = line.split(b" ")
+    except ValueError:
         raise HTTPError(400)
-    if proto != "HTTP/1.1" and proto != "HTTP/1.0":
-        raise HTTPError(505 if proto[:5] == "HTTP/" and proto[5:6].isdigit() else 400)
-    if path[0] != "/":
+    p = _PROTOS.get(proto)
+    if p is None:
+        raise HTTPError(505 if proto[:5] == b"HTTP/" and proto[5:6].isdigit() else 400)
+    m = _METHODS.get(method)
+    if m is None:
+        if not method or _NOT_TOKEN.search(method):
+            raise HTTPError(400)
+        m = method.decode()
+    if target[:1] != b"/" or _NOT_TARGET.search(target):
         raise HTTPError(400)
     req = HTTPRequest()
-    req.method = method
-    req.proto = proto
+    req.method = m
+    req.proto = p
     req.reader = c
+    path = target.decode()
     if "?" in path:
         path, _, req.qs = path.partition("?")
     req.path = path
@@ -320,12 +387,18 @@ def _request(c, line):
 
 
 def _header(c, l, h, keep):
-    # One header line: the framing ones are checked; all kept in h (bytes, as sent) unless None.
+    # One header field line (RFC 9112 5): the framing fields are checked; all kept in h (bytes,
+    # as sent) unless h is None.
     k, sep, v = l.partition(b":")
-    if not sep:
+    # a name is a token, with no whitespace before the colon; a line that starts with whitespace
+    # continues the previous one (obs-fold): both 400 (5.1, 5.2), as a request smuggling attempt
+    if not sep or not k or _NOT_TOKEN.search(k):
         raise HTTPError(400)
-    v = v.strip()
-    lk = k.lower() if k[0] in b"cCtTeE" else b""  # only framing headers need a closer look
+    # no CR but the terminator's (v ends with its LF), no NUL (RFC 9110 5.5)
+    if v.find(b"\r", 0, len(v) - 2) >= 0 or v.find(b"\0") >= 0:
+        raise HTTPError(400)
+    v = v.strip(b" \t\r\n")
+    lk = k.lower() if k[0] in b"cCtTeEhH" else b""  # only framing fields and Host need a closer look
     if lk == b"content-length":
         if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
             raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
@@ -346,6 +419,8 @@ def _header(c, l, h, keep):
         if v.lower() != b"100-continue":
             raise HTTPError(417)
         c.expect = True  # answered once the head is read (_framing)
+    elif lk == b"host":
+        c.hosts += 1
     if h is not None:
         h[k] = v
     return keep
@@ -365,13 +440,59 @@ def _framing(app, c, found, extra, keep):
     return keep
 
 
+def _refuse(sock, rb, close=True):
+    # MicroPython: 503 straight on the socket, and what the client sent so far read into the
+    # shared buffer rb (closing with unread data resets the connection, the 503 with it); then
+    # closed, unless the caller closes it. Nothing is allocated.
+    if sock is None:
+        return
+    try:
+        sock.send(BUSY)
+        for _ in range(16):  # what has come of the request (the socket doesn't block)
+            if rb is None or not sock.readinto(rb):
+                break
+    except Exception:
+        pass
+    if close:
+        sock.close()
+
+
+def _auto_conns():
+    # As many connections as the free heap holds, at 4 KiB each, 2 to 8 (8 where it can't be known).
+    if not hasattr(gc, "mem_free"):
+        return 8
+    gc.collect()
+    return max(2, min(8, gc.mem_free() // 4096))
+
+
+@coroutine
+def _linger(c):
+    # Before closing after an error: drop what the client still sends (a few reads, for half a
+    # second at most), as closing with unread data resets the connection, and the answer with it
+    # (RFC 9112 9.6). True: the connection is done.
+    try:
+        yield from c.drain()
+        c.timeout(500)
+        c.buf = b""
+        c.pos = 0
+        rb = c.rb
+        for _ in range(8):  # into the shared read buffer, where there is one: nothing allocated
+            if not ((yield from c.r.readinto(rb)) if rb is not None else (yield from c.r.read(512))):
+                break
+    except Exception:
+        pass
+    c.deadline = None
+    return True
+
+
 def _gone(e):
     # The client went away (reset, broken pipe): nothing to answer, nothing to log.
     return isinstance(e, OSError) and e.args and e.args[0] in (32, 103, 104, 107, 128)
 
 
-async def _admitted(app, reader, writer):
-    # Over max_conns: picoweb.admit decides (imported only when the server is that busy).
+async def _admitted(app, reader, writer, first):
+    # Over max_conns: picoweb.admit decides (imported only when the server is that busy): None,
+    # or the bytes the connection sent while it waited.
     from .admit import wait_for_slot
 
-    return await wait_for_slot(app, reader, writer)
+    return await wait_for_slot(app, reader, writer, first)

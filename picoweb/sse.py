@@ -42,8 +42,8 @@ async def stream(req, resp, source, heartbeat=15):
     async def run():
         try:
             await source(EventStream(resp))
-        except OSError:
-            gone.append(1)  # the client went away while an event was sent
+        except (OSError, MemoryError):  # the client went away while an event was sent, or the
+            gone.append(1)  # heap ran out: either way the stream ends here
 
     task = asyncio.create_task(run())
     try:

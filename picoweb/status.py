@@ -1,6 +1,18 @@
 # HTTP statuses: HTTPError, which answers a request with a status, and the status line of a
 # response. The reason phrases beyond 200 and 500 are in reasons.py, loaded on first use.
 
+# Whole answers, sent as they are when there is no heap to make one: to a connection there is
+# no room or no heap for, and to a request whose handler (and its error page) ran out of heap.
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n"
+        b"Retry-After: 1\r\nConnection: close\r\n\r\n503 Service Unavailable\r\n")
+FAILED = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 27\r\n"
+          b"Connection: close\r\n\r\n500 Internal Server Error\r\n")
+# MicroPython: the free heap below which a newcomer is admitted only in a slow client's place
+# (admit.py). A connection needs about that much to be served; and MicroPython's poller crashes
+# when registering a socket runs out of heap (extmod/modselect.c: "This case is not handled"),
+# so connections must never leave the heap quite empty.
+RESERVE = 2048
+
 
 class HTTPError(Exception):
     """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines

@@ -186,7 +186,10 @@ class WebSocket:
         if n + len(self._parts or b"") > self.max_size and op < 8:
             raise _Closed(1009)
         mask = yield from c.readexactly(4)
-        data = bytearray(n)
+        try:
+            data = bytearray(n)
+        except MemoryError:
+            raise _Closed(1009)  # too big for this heap: RFC 6455's "message too big"
         mv = memoryview(data)
         i = 0
         while i < n:
@@ -245,6 +248,9 @@ class WebSocket:
             yield from self._close(e.args[0])
         except UnicodeError:
             yield from self._close(1007)
+        except MemoryError:  # joining fragments, or decoding text, beyond this heap
+            self._parts = None
+            yield from self._close(1009)
         except (EOFError, OSError):
             self.close_code = 1006
         return None

@@ -221,12 +221,21 @@ def test_kept_alive_connections_make_room_for_waiting_ones(full_app):
     for c in conns:  # six kept-alive connections hold every slot
         c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         assert "connection" not in c.response().headers
+    t = time.time()
     late = Conn(full_app.port)
     late.send(b"GET /json HTTP/1.1\r\nHost: x\r\n\r\n")
-    time.sleep(0.2)
-    conns[0].send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert conns[0].response().headers["connection"] == "close"  # gives up its slot
-    assert late.response().status == 200
+    # an idle one gives up its slot: closed once it has idled SLOW ms (admit.py), or after its
+    # next response ("Connection: close") if it sends one first
+    assert late.response().status == 200 and time.time() - t < 1.5
+    closed = 0
+    for c in conns:
+        try:
+            c.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            r = c.response()
+            closed += r.headers.get("connection") == "close"
+        except (OSError, EOFError):
+            closed += 1
+    assert closed >= 1
     for c in conns + [late]:
         c.close()
 
@@ -300,9 +309,11 @@ def test_server_survives_connections_exhausting_the_heap():
     srv = Server("firmware", os.path.join(TESTS, "apps", "tight_app.py"), heap="20K", path=(TESTS,))
     try:
         assert request(srv.port, path="/").body == b"Hello world"
+        busy = 0
         for flood in range(3):  # each flood may hit the heap's end at another step
-            subprocess.run(["wrk", "-t1", "-c16", "-d2s", "http://127.0.0.1:%d/" % srv.port],
-                           capture_output=True, timeout=30)
+            out = subprocess.run(["wrk", "-t1", "-c16", "-d2s", "http://127.0.0.1:%d/" % srv.port],
+                                 capture_output=True, text=True, timeout=30).stdout
+            busy += "Non-2xx" in out
             # it serves again once the flood is over: three answers in a row within 10 s
             end = time.time() + 10
             ok = 0
@@ -314,6 +325,7 @@ def test_server_survives_connections_exhausting_the_heap():
                     ok = 0
                     time.sleep(0.5)
         assert srv.alive()
-        assert "MemoryError" in srv.output()  # the flood did reach the heap's end
+        # the flood did reach the heap's end: answered 503 for want of heap, or run into it
+        assert busy or "MemoryError" in srv.output()
     finally:
         srv.stop()

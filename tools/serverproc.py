@@ -86,12 +86,19 @@ class ServerProcess:
 class BoardProcess:
     """The virtual board's firmware booted as a board boots (its frozen vboard_main: sys.path
     as a board's, boot.py, then main.py) in the folder standing for its flash, without the
-    serial port: a server process for the benchmarks. heap: the GC heap in bytes."""
+    serial port: a server process for the benchmarks and the board-sized tests. heap: the GC
+    heap in bytes, or a board's heap model (tools.vboard.heap_model()): its GC heap, what is
+    free after its boot, its gc.threshold."""
 
     def __init__(self, firmware, flash, heap, wait=20.0, output=None):
         self.port = free_port()
         env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port))
         env.pop("MICROPYPATH", None)
+        if isinstance(heap, dict):
+            env["VBOARD_HEAP_FREE"] = str(heap["free"])
+            if heap.get("gc_threshold"):
+                env["VBOARD_GC_THRESHOLD"] = str(heap["gc_threshold"])
+            heap = heap["gc_heap"]
         self.proc = subprocess.Popen([firmware, "-X", "heapsize=%d" % heap, "-m", "vboard_main", "normal"], cwd=flash,
                                      env=env, stdin=subprocess.DEVNULL, stdout=output or subprocess.DEVNULL,
                                      stderr=subprocess.STDOUT)
