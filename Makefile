@@ -10,13 +10,14 @@ PORT    ?=
 ARCH    ?= 32
 export DRY_RUN MICROPY_DIR ARCH
 
-.PHONY: help setup test run run-cpython bench templates mpy romfs firmware flash deploy clean
+.PHONY: help setup test fuzz run run-cpython bench templates mpy romfs firmware flash deploy clean
 
 help:
 	@echo "make setup   create $(VENV) with everything the tests and tools need"
 	@echo "make run     the virtual board (MicroPython unix port) serving APP (default examples/hello.py)"
 	@echo "make run-cpython APP=...  the same app on CPython"
 	@echo "make test    run all tests, on CPython and on the MicroPython unix port"
+	@echo "make fuzz [FUZZ_SECONDS=60]   atheris on each parser, then the socket fuzzer on each runtime; findings in build/fuzz/"
 	@echo "make bench   throughput and heap: bare asyncio vs picoweb vs microdot"
 	@echo "make bench BOARD=unix [LIKE=esp8266]   the board harness on the virtual board"
 	@echo "make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0   the board harness on a board"
@@ -44,6 +45,31 @@ $(VENV)/.installed: requirements-dev.txt
 
 test: setup
 	$(VENV)/bin/pytest -q
+
+# make fuzz: atheris on each in-process target (tests/fuzz/targets.py) for FUZZ_SECONDS each, then
+# the socket fuzzer against a live server on each runtime (FUZZ_CASES cases, at most FUZZ_SECONDS
+# each). Every kind of finding is saved with its input under build/fuzz/findings/ (emptied first;
+# the corpus libFuzzer grew, build/fuzz/corpus/, is kept) and listed at the end; the exit status
+# is 1 if there is any.
+FUZZ_SECONDS  ?= 60
+FUZZ_CASES    ?= 2000
+FUZZ_TARGETS  ?= request chunked qs multipart websocket route template
+FUZZ_RUNTIMES ?= cpython micropython firmware
+fuzz: setup
+	rm -rf build/fuzz/findings
+	@mkdir -p build/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "atheris: $$t for $(FUZZ_SECONDS) s (log: build/fuzz/atheris-$$t.log)"; \
+	  $(PY) tests/fuzz/atheris_main.py $$t -max_total_time=$(FUZZ_SECONDS) $(ATHERIS_ARGS) >build/fuzz/atheris-$$t.log 2>&1 \
+	    || echo "  atheris stopped early: see build/fuzz/atheris-$$t.log"; \
+	  grep -E "^#[0-9]+ +DONE|^Done" build/fuzz/atheris-$$t.log | tail -2 | sed 's/^/  /'; \
+	  grep "^#### FINDING" build/fuzz/atheris-$$t.log | sed 's/^#### /  /'; \
+	done
+	@for r in $(FUZZ_RUNTIMES); do \
+	  $(PY) tests/fuzz/socket_fuzz.py --runtime $$r --cases $(FUZZ_CASES) --seconds $(FUZZ_SECONDS) >build/fuzz/socket-$$r.out 2>&1; \
+	  grep -v "^ANOMALY\|^    " build/fuzz/socket-$$r.out | sed 's/^/  /' ; grep -A1 "^  ANOMALY" build/fuzz/socket-$$r.out || true; \
+	done
+	$(PY) tests/fuzz/atheris_main.py --report
 
 # The virtual board: its firmware built with APP frozen in (32-bit: an ESP board's object sizes),
 # run with the heap of the board LIKE, APP's main.py and static files deployed through mpremote on
