@@ -8,11 +8,13 @@ side by side in one run.
   board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
 - The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
 - Templates and optional modules: what each costs in heap on the 32-bit firmware.
+- A soak (bench/soak.py): 10,000 mixed requests on the ESP8266-sized virtual board.
 
 Results go to build/bench/results/latest.{json,md,png}; --publish also copies them to
 bench/results/, the copy the README quotes.
 Options: --quick (fewer, shorter rounds), --no-cpython, --no-throughput, --no-heap,
---no-templates, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches at once).
+--no-templates, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
+at once).
 """
 import json
 import os
@@ -29,6 +31,7 @@ BUILD = os.path.join(ROOT, "build", "bench")
 RESULTS = os.path.join(BUILD, "results")
 sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
 import heap  # noqa: E402  (bench/heap.py)
+import soak  # noqa: E402  (bench/soak.py)
 from tools import firmware, frameworks, mpy  # noqa: E402
 from tools.heapsearch import smallest  # noqa: E402
 from tools.serverproc import ServerProcess  # noqa: E402
@@ -203,6 +206,9 @@ def main():
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
         results["templates"] = template_figures()
+    if "--no-soak" not in sys.argv:
+        print("soak: 10,000 mixed requests on the ESP8266-sized virtual board ...", flush=True)
+        results["soak"] = soak.run()
     print("optional modules: heap each adds once imported ...", flush=True)
     results["module_heap_bytes"] = module_heap(mpyd)
     results["core_mpy_bytes"] = {f: os.path.getsize(os.path.join(mpyd, "picoweb", f + ".mpy")) for f in CORE}
@@ -266,6 +272,13 @@ def sections(r):
                             + ["| %s | %s |" % kv for kv in t["table_peak_bytes"].items()]
                             + ["", "| loader | heap of the first render (10 rows) |", "|---|---|"]
                             + ["| %s | %s |" % kv for kv in t["first_render_bytes"].items()] + [""])
+    sk = r.get("soak")
+    if sk:
+        out["soak"] = ["%d requests (%s), %s at a time, in %.0f s: live heap %d bytes after the first 1,000, %d at "
+                       "the end (%+d); unexpected answers: %s." % (
+                           sk["requests"], ", ".join(soak.KINDS[k] for k in soak.SOAK), "one" if sk["concurrency"] == 1
+                           else sk["concurrency"], sk["seconds"], sk["heap_after_warmup"], sk["heap_at_end"], sk["drift"],
+                           ", ".join("%s x%d" % kv for kv in sk["unexpected"].items()) or "none"), ""]
     mh = r.get("module_heap_bytes")
     if mh:
         out["modules"] = (["| module | frozen | from .mpy |", "|---|---|---|"]
@@ -282,6 +295,7 @@ TITLES = {
     "heap": "Heap on the virtual board's 32-bit firmware (KiB)",
     "heap64": "The drop-in path on the 64-bit unix port: hello from .mpy (KiB)",
     "templates": "Templates (32-bit firmware, picoweb frozen; bytes of live heap)",
+    "soak": "Soak: the board app (every optional module) at an ESP8266's heap",
     "modules": "Optional modules: heap each adds once imported (32-bit firmware, bytes)",
     "core": "The core's size",
 }

@@ -4,94 +4,29 @@
 # (served or 503) and never dropped unanswered, and slow clients don't keep others out; the
 # slow-client policy is tested on the other runtimes too.
 import asyncio
-import base64
 import concurrent.futures
 import os
-import shutil
 import socket
+import sys
 import threading
 import time
 
 import pytest
 
 from conftest import ROOT, RUNTIMES, Server
-from httpclient import Conn, request
-from tools import boards, build
-from tools.serverproc import BoardProcess
-from tools.vboard import heap_model
+from httpclient import request
 
-APP = os.path.join(ROOT, "tests", "apps", "board")
-MULTIPART = (b"--B\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
-             b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a.bin\"\r\n\r\n" + b"u" * 3000 +
-             b"\r\n--B--\r\n")
-WS_HEAD = (b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-           b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from soak import APP, board, mixed  # noqa: E402  (the workload of make bench's soak)
 
 
 @pytest.fixture(scope="module")
-def esp8266(tmp_path_factory):
+def esp8266():
     # the app frozen into the firmware, as `make firmware BOARD=unix APP=tests/apps/board` builds it
-    tmp = tmp_path_factory.mktemp("board")
-    os.environ["PICOWEB_FIRMWARE_DIR"] = str(tmp / "firmware")
-    try:
-        fw = build.build_firmware(boards.load("unix"), APP, 32)
-    finally:
-        del os.environ["PICOWEB_FIRMWARE_DIR"]
-    flash = tmp / "flash"
-    shutil.copytree(tmp / "firmware" / "unix", flash, ignore=shutil.ignore_patterns("micropython", "stage"))
-    log = open(tmp / "console.txt", "wb")
-    b = BoardProcess(fw, str(flash), heap_model("esp8266"), output=log)
-    assert b.ok, (tmp / "console.txt").read_text()
-    b.console = tmp / "console.txt"
+    b = board("esp8266")
+    assert b.ok
     yield b
     b.stop()
-    log.close()
-
-
-def mixed(port, i):
-    # One request of the mixed workload: "ok" if its answer is the expected one; else the status
-    # it got ("cut" if its body was cut short: what a response that ran out of heap midway ends
-    # as), or "none" if the connection closed, or timed out, before a status line came.
-    k = i % 11
-    good = "Basic " + base64.b64encode(b"admin:board").decode()
-    method, path, headers, body, want = [
-        ("GET", "/", {}, b"", b"Hello world"),
-        ("GET", "/json", {}, b"", b"temperature"),
-        ("GET", "/page", {}, b"", b"sensor 19"),
-        ("GET", "/static/style.css", {"Accept-Encoding": "gzip"}, b"", b""),
-        ("POST", "/form", {"Content-Type": "application/x-www-form-urlencoded"}, b"name=a&b=2", b'"n": 2'),
-        ("POST", "/body", {"Transfer-Encoding": "chunked"}, b"5dc\r\n" + b"c" * 1500 + b"\r\n0\r\n\r\n",
-         b'"size": 1500'),
-        ("POST", "/upload", {"Content-Type": "multipart/form-data; boundary=B"}, MULTIPART, b"[3000]"),
-        ("GET", "/events", {}, b"", b"data: tick 2"),
-        ("GET", "/ws", {}, b"", b"hello"),
-        ("GET", "/secret", {"Authorization": good}, b"", b"secret"),
-        ("GET", "/nowhere", {}, b"", b"404 Not Found"),
-    ][k]
-    c = Conn(port, 10)
-    try:
-        if k == 8:  # a WebSocket: upgrade, one message echoed, closed
-            c.send(WS_HEAD)
-            r = c.response()
-            if r.status != 101:
-                return r.status
-            c.send(b"\x81\x85abcd" + bytes(x ^ b"abcd"[j % 4] for j, x in enumerate(b"hello")))
-            c.send(b"\x88\x82abcd" + bytes(x ^ b"abcd"[j % 4] for j, x in enumerate(b"\x03\xe8")))
-            return "ok" if want in c.read_to_close() else "cut"
-        h = dict(headers, Host="x", Connection="close")
-        if body and "Transfer-Encoding" not in h:
-            h["Content-Length"] = str(len(body))
-        c.send(("%s %s HTTP/1.1\r\n" % (method, path) + "".join("%s: %s\r\n" % kv for kv in h.items()) + "\r\n")
-               .encode() + body)
-        try:
-            r = c.response()
-        except EOFError:
-            return "cut" if c.buf.startswith(b"HTTP/1.1 ") else "none"
-        return "ok" if want in r.body and r.status in (200, 404) else r.status
-    except OSError as e:
-        return "none " + repr(e)
-    finally:
-        c.close()
 
 
 def test_every_module_one_at_a_time_at_the_esp8266_heap(esp8266):
