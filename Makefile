@@ -7,7 +7,7 @@ HTTP_PORT ?= 8081
 
 BOARD   ?= unix
 PORT    ?=
-ARCH    ?= 32
+ARCH    ?=
 export DRY_RUN MICROPY_DIR ARCH
 
 .PHONY: help setup test fuzz run run-cpython bench templates mpy romfs firmware flash deploy clean
@@ -27,7 +27,8 @@ help:
 	@echo "make firmware BOARD=unix [APP=...] [ARCH=32|64]   the virtual board's firmware, picoweb and the app frozen in"
 	@echo "make firmware BOARD=esp32 MICROPY_DIR=...   MicroPython for the board with picoweb and the app frozen in"
 	@echo "make flash BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]    erase and write the firmware"
-	@echo "make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]   copy the build to a running board"
+	@echo "make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [APP=...] [DRY_RUN=1]   build the app and install it on a running board"
+	@echo "make deploy BOARD=unix [APP=...]   the same to the virtual board that make run started"
 
 setup: $(VENV)/.installed
 
@@ -77,7 +78,7 @@ fuzz: setup
 LIKE    ?= esp32
 run: setup
 	@[ "$(BOARD)" = unix ] || { echo "make run is for BOARD=unix (the virtual board); a real board: make deploy"; exit 2; }
-	$(PY) -m tools.vboard run --like $(LIKE) --arch $(ARCH) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
+	$(PY) -m tools.vboard run --like $(LIKE) --arch $(or $(ARCH),32) --http-port $(HTTP_PORT) $(if $(APP),--app $(APP)) $(if $(NETEM),--netem "$(NETEM)")
 
 # make bench: the framework benchmark (bench/run.py); with BOARD=...: the board harness
 # (tests_hw/), e.g. make bench BOARD=unix LIKE=esp8266, make bench BOARD=esp32 HOST=192.168.4.1 PORT=/dev/ttyUSB0
@@ -95,13 +96,18 @@ templates: setup
 
 # The same app on CPython, from its own folder (its templates/ and static/ beside it).
 run-cpython: setup
-	cd $(dir $(or $(APP),examples/hello.py)) && PYTHONPATH=$(CURDIR) exec $(CURDIR)/$(PY) $(notdir $(or $(APP),examples/hello.py)) $(HTTP_PORT)
+	$(PY) -m tools.cpython $(APP) --http-port $(HTTP_PORT)
 
 mpy romfs firmware: setup
 	$(PY) -m tools.build $@ $(BOARD) $(APP)
 
-flash deploy: setup
-	$(PY) -m tools.device $@ $(BOARD) $(PORT)
+flash: setup
+	$(PY) -m tools.device flash $(BOARD) "$(PORT)"
+
+# Builds APP (default: the app of the board's last build) and installs it so that it is what the
+# board imports (tools/device.py's deploy()); BOARD=unix: the virtual board `make run` started.
+deploy: setup
+	$(PY) -m tools.device deploy $(BOARD) "$(PORT)" $(APP)
 
 clean:
 	rm -rf build firmware/*/

@@ -261,7 +261,14 @@ class WebApp(Server):
     # ---- serving ----
 
     def run(self, host="127.0.0.1", port=8081, debug=False, lazy_init=False, log=None):
-        """debug: -1 no logging, 0 errors and a line per request, 1 debug, 2 heap figures too."""
+        """debug: -1 no logging, 0 errors and a line per request, 1 debug, 2 heap figures too.
+        Where there is an environment (a computer, the virtual board), PICOWEB_PORT in it
+        wins over port: `make run HTTP_PORT=...` serves an app written for a board's port 80.
+        A port that can't be had (in use, say) ends the program there with one line and exit
+        status 1; on a board, where an exit would reboot into the same error, it is raised."""
+        env = _environ()
+        if env:
+            port = int(env.getenv("PICOWEB_PORT") or port)
         self.debug = debug = int(debug)
         if log is None and debug >= 0:
             from .log import get_logger
@@ -283,7 +290,23 @@ class WebApp(Server):
             self.serve(loop, host, port)
         except KeyboardInterrupt:
             pass
+        except OSError as e:
+            if not env:
+                raise
+            import sys
+
+            print("picoweb: can't serve on %s:%s: %s" % (host, port, e), file=sys.stderr)
+            sys.exit(1)
         loop.close()
+
+
+def _environ():
+    # The os module where it has an environment; None on a board.
+    try:
+        import os
+    except ImportError:
+        import uos as os
+    return os if hasattr(os, "getenv") else None
 
 
 def _options(allowed):

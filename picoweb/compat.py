@@ -47,6 +47,43 @@ def queue_read(sock):
     The poller is looked up each time: new_event_loop() makes a new one."""
     return _core._io_queue.queue_read(sock)
 
+
+def run_forever(loop, server=None):
+    """Runs the loop until Ctrl-C. On CPython the interrupt stops the loop between callbacks
+    (a KeyboardInterrupt raised inside a handler would leave that task failed, and reported),
+    then server (asyncio's) stops accepting, and the tasks left are cancelled and run to their
+    end (a task left pending is reported). MicroPython and Pycopy stop with the
+    KeyboardInterrupt, and have no all_tasks()."""
+    tasks = getattr(asyncio, "all_tasks", None)
+    if tasks:
+        import signal
+
+        try:
+            loop.add_signal_handler(signal.SIGINT, loop.stop)
+        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
+            pass
+    try:
+        loop.run_forever()
+    finally:
+        if tasks:
+            if server:
+                server.close()
+            loop.set_exception_handler(_quiet_cancel)
+            for _ in range(5):  # connections accepted meanwhile get tasks too
+                left = tasks(loop)
+                if not left:
+                    break
+                for t in left:
+                    t.cancel()
+                loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+
+def _quiet_cancel(loop, context):
+    # CPython 3.11's streams report each connection task ended cancelled (3.12 does not)
+    if not isinstance(context.get("exception"), asyncio.CancelledError):
+        loop.default_exception_handler(context)
+
+
 sleep_ms = getattr(asyncio, "sleep_ms", None) or (lambda ms: asyncio.sleep(ms / 1000))
 
 

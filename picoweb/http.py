@@ -5,7 +5,7 @@
 import gc
 import re
 
-from .compat import _core, asyncio, coroutine, queue_read, result, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .compat import _core, asyncio, coroutine, queue_read, result, run_forever, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .conn import Connection, http_error
 from .request import HTTPRequest
 from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
@@ -82,10 +82,11 @@ class Server:
             s.listen(64)  # a flood waits there to be answered (served, or 503)
             s.setblocking(False)
             loop.create_task(self._listen(s))
+            s = None
         else:
-            loop.run_until_complete(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+            s = loop.run_until_complete(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
-        loop.run_forever()
+        run_forever(loop, s)
 
     async def _watchdog(self):
         # Cancels connections past their deadline: one timer for all, none per request. It must
@@ -187,7 +188,8 @@ class Server:
             try:
                 writer.close()
                 await writer.wait_closed()
-            except Exception:  # e.g. no heap for wait_closed(): close the socket itself
+            except (Exception, asyncio.CancelledError):  # no heap for wait_closed(), or the server stops:
+                # close the socket itself
                 s = getattr(writer, "s", None)
                 if s is not None:
                     s.close()

@@ -165,23 +165,24 @@ def test_flash_esp8266_writes_romfs_with_mpremote(fwdir):
     assert lines[2].endswith("mpremote connect /dev/ttyUSB1 romfs --no-mpy deploy %s" % (fwdir / "esp8266" / "romfs"))
 
 
-def test_deploy_dry_run_prints_the_mpremote_command(fwdir):
-    build.build_mpy(boards.load("esp32"), os.path.join(ROOT, "examples", "hello.py"))
-    p = tool("device", "deploy", "esp32", "/dev/ttyACM0", env={"DRY_RUN": "1"})
+def test_deploy_dry_run_builds_and_prints_the_mpremote_command(fwdir):
+    p = tool("device", "deploy", "esp32", "/dev/ttyACM0", os.path.join(ROOT, "examples", "hello.py"), env={"DRY_RUN": "1"})
     assert p.returncode == 0, p.stderr
     out = fwdir / "esp32"
     mpremote = os.path.join(os.path.dirname(sys.executable), "mpremote")
     wifi = " + fs cp %s/wifi.json :wifi.json" % ROOT if os.path.exists(os.path.join(ROOT, "wifi.json")) else ""
     # examples/hello.py takes the static/ beside it along
-    assert p.stdout.strip() == ("$ %s connect /dev/ttyACM0 fs cp -r %s/lib :. + fs cp %s/main.py :main.py"
-                                " + fs cp %s/boot.py :boot.py + fs cp -r %s/static :.%s + reset"
-                                % (mpremote, out, out, out, out, wifi))
+    assert p.stdout.splitlines()[-1] == ("$ %s connect /dev/ttyACM0 fs cp -r %s/lib :. + fs cp %s/main.py :main.py"
+                                         " + fs cp %s/boot.py :boot.py + fs cp -r %s/static :.%s + reset"
+                                         % (mpremote, out, out, out, out, wifi))
+    assert os.path.isfile(out / "lib" / "picoweb" / "__init__.mpy")
 
 
 @pytest.mark.parametrize("args,env,message", [
     (["flash", "esp32", ""], {"DRY_RUN": "1"}, "give the board's serial port"),
     (["deploy", "esp32", "/dev/ttyNOPE7"], {}, "serial port /dev/ttyNOPE7 does not exist"),
-    (["deploy", "esp32c3", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "nothing built for esp32c3"),
+    (["deploy", "unix", ""], {}, "the virtual board is not running"),
+    (["deploy", "esp32c3", "/dev/ttyUSB0", "/nope/app.py"], {"DRY_RUN": "1"}, "no app at /nope/app.py"),
     (["flash", "unix", "/dev/ttyUSB0"], {"DRY_RUN": "1"}, "the unix board has no flash"),
 ])
 def test_device_errors_are_clear(fwdir, args, env, message):

@@ -11,7 +11,9 @@ APP is a .py file (it becomes main.py) or a folder holding main.py, more modules
 packages, templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
 Default: examples/hello.py.
 """
+import filecmp
 import os
+import re
 import shutil
 import sys
 
@@ -28,18 +30,41 @@ def out_dir(board):
     return os.path.join(os.environ.get("PICOWEB_FIRMWARE_DIR") or os.path.join(ROOT, "firmware"), board["name"])
 
 
+def last_app(board):
+    # The app the last build for the board was of (firmware/<board>/app.txt), or None
+    try:
+        with open(os.path.join(out_dir(board), "app.txt")) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+
+def app_modules(st):
+    # The importable names a staged app brings besides main.py: its modules, its packages
+    # (templates/ among them)
+    return sorted(f[:-3] for f in os.listdir(st) if f.endswith(".py") and f not in ("main.py", "boot.py")) + \
+        sorted(d for d in os.listdir(st) if os.path.isfile(os.path.join(st, d, "__init__.py")))
+
+
 def stage(board, app):
     # firmware/<board>/stage/: the app's sources as the board gets them (templates compiled
     # to .py), main.py, boot.py and static/. Both the .mpy build and the frozen build use it.
-    # A one-file app takes the templates/ and static/ beside it along.
+    # A one-file app takes the static/ beside it along, and of the templates/ beside it those
+    # its source names ("page.tpl"; what they include is compiled into them).
     app = os.path.abspath(app or DEFAULT_APP)
     if not os.path.exists(app):
         raise ToolError("no app at %s" % app)
-    st = os.path.join(out_dir(board), "stage")
+    final = os.path.join(out_dir(board), "stage")
+    st = final + ".new"
     shutil.rmtree(st, ignore_errors=True)
     os.makedirs(st)
+    with open(os.path.join(out_dir(board), "app.txt"), "w") as f:  # what `make deploy` rebuilds
+        f.write(app)
+    names = None  # the templates to build: all of an app folder's
     if os.path.isfile(app):
         shutil.copy(app, os.path.join(st, "main.py"))
+        with open(app, encoding="utf-8") as f:  # the examples share one templates/ folder
+            names = set(re.findall(r"""["']([\w.-]+\.tpl)["']""", f.read()))
         app = os.path.dirname(app)
     else:
         if not os.path.isfile(os.path.join(app, "main.py")):
@@ -52,16 +77,38 @@ def stage(board, app):
                 shutil.copytree(os.path.join(app, f), os.path.join(st, f), ignore=shutil.ignore_patterns("__pycache__"))
     if os.path.isdir(os.path.join(app, "static")):
         shutil.copytree(os.path.join(app, "static"), os.path.join(st, "static"))
-    if os.path.isdir(os.path.join(app, "templates")):
+    if os.path.isdir(os.path.join(app, "templates")) and names != set():
         src, t = os.path.join(app, "templates"), os.path.join(st, "templates")
-        tplbuild.build(src, t, mpy=False)
+        tplbuild.build(src, t, mpy=False, names=names)
         for f in os.listdir(src):  # templates compiled beforehand (by another compiler, say) whose source isn't here
-            if f.endswith("_tpl.py") and not os.path.exists(os.path.join(src, f[: -len("_tpl.py")] + ".tpl")):
+            tpl = f[: -len("_tpl.py")] + ".tpl"
+            if f.endswith("_tpl.py") and not os.path.exists(os.path.join(src, tpl)) and (names is None or tpl in names):
                 shutil.copy(os.path.join(src, f), t)
         open(os.path.join(t, "__init__.py"), "w").close()
     if board["port"] != "unix" and not os.path.exists(os.path.join(st, "boot.py")):
         shutil.copy(os.path.join(boards.BOARDS, "boot.py"), st)
-    return st
+    _sync(st, final)
+    shutil.rmtree(st)
+    return final
+
+
+def _sync(src, dst):
+    # dst made the same as src, leaving alone each file whose content has not changed: its
+    # time is kept, so the builds after this one (mpy-cross, the frozen build) skip it.
+    os.makedirs(dst, exist_ok=True)
+    for f in set(os.listdir(dst)) - set(os.listdir(src)):
+        p = os.path.join(dst, f)
+        shutil.rmtree(p) if os.path.isdir(p) and not os.path.islink(p) else os.remove(p)
+    for f in os.listdir(src):
+        s, d = os.path.join(src, f), os.path.join(dst, f)
+        if os.path.isdir(s):
+            if os.path.isfile(d):
+                os.remove(d)
+            _sync(s, d)
+        elif not (os.path.isfile(d) and filecmp.cmp(s, d, shallow=False)):
+            if os.path.isdir(d):
+                shutil.rmtree(d)
+            shutil.copy(s, d)
 
 
 def mpy_args(board):
@@ -72,18 +119,30 @@ def mpy_args(board):
     return args
 
 
-def build_mpy(board, app=None, with_picoweb=True):
+def build_mpy(board, app=None, with_picoweb=True, leave_out=()):
     # firmware/<board>/lib/: picoweb, the app's modules and templates, compiled; main.py,
-    # boot.py and static/ beside lib/. (The harness builds its other frameworks' apps without picoweb.)
+    # boot.py and static/ beside lib/. (The harness builds its other frameworks' apps without
+    # picoweb; `make deploy` leaves out what the board's firmware has frozen.)
     st = stage(board, app)
     out = out_dir(board)
     lib = os.path.join(out, "lib")
-    shutil.rmtree(lib, ignore_errors=True)
     print("compiling for %s (%s, mpy %s) into %s" % (board["name"], board["mpy_arch"], board["mpy_version"], lib))
-    srcs = [os.path.join(ROOT, "picoweb")] if with_picoweb else []
-    srcs += [os.path.join(st, f) for f in sorted(os.listdir(st)) if f.endswith(".py") and f not in ("main.py", "boot.py")]
-    srcs += [os.path.join(st, d) for d in sorted(os.listdir(st)) if os.path.isfile(os.path.join(st, d, "__init__.py"))]
-    mpy.compile_all(lib, srcs, mpy_args(board))
+
+    def source(name):
+        if name == "picoweb":
+            return os.path.join(ROOT, "picoweb")
+        path = os.path.join(st, name)
+        return path if os.path.isdir(path) else path + ".py"
+
+    names = (["picoweb"] if with_picoweb else []) + app_modules(st)
+    built = mpy.compile_all(lib, [source(n) for n in names if n not in leave_out], mpy_args(board))
+    for d, _, files in os.walk(lib, topdown=False):  # what an earlier build left and this one has not
+        for f in files:
+            if os.path.join(d, f) not in built:
+                os.remove(os.path.join(d, f))
+        if not os.listdir(d) and d != lib:
+            os.rmdir(d)
+    os.makedirs(lib, exist_ok=True)
     copy_filesystem_part(st, out)
     return lib
 
@@ -99,13 +158,23 @@ def copy_filesystem_part(st, out):
         shutil.copytree(os.path.join(st, "static"), os.path.join(out, "static"))
 
 
+def romfs_folder(out, src):
+    # What a ROMFS image holds: lib/, so /rom/lib is on sys.path
+    shutil.rmtree(src, ignore_errors=True)
+    shutil.copytree(os.path.join(out, "lib"), os.path.join(src, "lib"))
+
+
 def build_romfs(board, app=None):
     # firmware/<board>/romfs.img holding lib/: mounted at /rom, /rom/lib is on sys.path.
+    if not board.get("romfs"):
+        print("warning: %s's stock MicroPython firmware has no ROMFS partition, so this image can't go on it. "
+              "Instead: `make deploy` puts the same .mpy files in its lib/, `make firmware` freezes them into "
+              "the firmware (no heap for their bytecode); a ROMFS needs a firmware built with MICROPY_VFS_ROM "
+              "and a partition table that has one." % board["name"])
     build_mpy(board, app)
     out = out_dir(board)
     src = os.path.join(out, "romfs")
-    shutil.rmtree(src, ignore_errors=True)
-    shutil.copytree(os.path.join(out, "lib"), os.path.join(src, "lib"))
+    romfs_folder(out, src)
     img = os.path.join(out, "romfs.img")
     run([os.path.join(os.path.dirname(sys.executable), "mpremote"), "romfs", "--no-mpy", "-o", img, "build", src])
     return img
@@ -114,7 +183,7 @@ def build_romfs(board, app=None):
 def build_firmware(board, app=None, arch=None, dry=False):
     # A real firmware build of the port with picoweb and the app frozen in.
     if board["port"] == "unix":
-        return build_unix_firmware(board, app, arch or int(os.environ.get("ARCH") or 32), dry)
+        return build_unix_firmware(board, app, arch, dry)
     st = stage(board, app)
     try:  # the manifest, evaluated by MicroPython's own tool, before the long build or the advice
         mods = firmware.frozen_modules(board, st)
@@ -125,10 +194,11 @@ def build_firmware(board, app=None, arch=None, dry=False):
     return firmware.build_esp(board, st, os.path.join(out_dir(board), "firmware.bin"), dry)
 
 
-def build_unix_firmware(board, app=None, arch=32, dry=False):
+def build_unix_firmware(board, app=None, arch=None, dry=False):
     # firmware/unix/micropython: the unix port with picoweb and the app frozen in, and beside
     # it what `make deploy` copies to the virtual board's filesystem (main.py, static/). A
     # lib/ left by `make mpy` goes: frozen modules come first on a board's sys.path anyway.
+    arch = arch or int(os.environ.get("ARCH") or 0) or firmware.elf_bits(os.path.join(out_dir(board), "micropython")) or 32
     st = stage(board, app)
     out = out_dir(board)
     fw = firmware.build_unix(os.path.join(board["dir"], "manifest.py"), os.path.join(out, "micropython"), arch, st, dry)

@@ -204,6 +204,15 @@ def build_unix(manifest, out, arch=32, stage=None, dry=False):
 _built = {}
 
 
+def elf_bits(binary):
+    # 32 or 64: the word size of a firmware binary (its ELF class), or None if there is none
+    try:
+        with open(binary, "rb") as f:
+            return 32 if f.read(5)[4:5] == b"\x01" else 64
+    except OSError:
+        return None
+
+
 def unix_firmware(name, manifest, arch=32):
     """build/fw/<name>-<arch>/micropython: a virtual board firmware built from manifest (with no
     app staged), built (incrementally) once per process: the tests' and benchmarks' runtimes."""

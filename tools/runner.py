@@ -33,9 +33,12 @@ def run(cmd, dry=False, **kw):
 
 def main_guard(fn):
     # Runs a script's main; tool and board errors end it with one clear line.
+    from picoweb.template_compiler import TemplateSyntaxError
     from tools.boards import BoardError
 
     try:
         fn(sys.argv[1:])
     except (BoardError, ToolError) as e:
         sys.exit("error: %s" % e)
+    except TemplateSyntaxError as e:  # its file and line, alone
+        sys.exit("template error: %s" % e.args[0])

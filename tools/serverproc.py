@@ -9,6 +9,7 @@ with SIGINT and then SIGKILL, since MicroPython ignores SIGTERM. The runtimes:
 The MicroPython ones take a heap size (-X heapsize).
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -29,12 +30,62 @@ def micropython():
     return exe
 
 
+_next = [0]
+
+
 def free_port():
+    # A free loopback port: any the OS gives, or the next free one of PICOWEB_PORTS="8100-8199"
+    # (benchmarks and tests pinned to ports a firewall or a container lets through).
+    pinned = os.environ.get("PICOWEB_PORTS")
+    if not pinned:
+        return _bind(0)
+    try:
+        lo, hi = (int(p) for p in pinned.split("-"))
+    except ValueError:
+        raise RuntimeError("PICOWEB_PORTS=%r: give a range, e.g. PICOWEB_PORTS=8100-8199" % pinned)
+    for i in range(hi - lo + 1):
+        port = lo + (_next[0] + i) % (hi - lo + 1)  # round the range: a port just closed rests
+        if _bind(port):
+            _next[0] = port - lo + 1
+            return port
+    raise RuntimeError("no free port in PICOWEB_PORTS=%s" % pinned)
+
+
+def _bind(port, host=HOST):
+    # The port bound and released (0: the OS picks one), or None if it is taken.
     s = socket.socket()
-    s.bind((HOST, 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((host, port))
+        return s.getsockname()[1]
+    except OSError:
+        return None
+    finally:
+        s.close()
+
+
+def port_owner(port):
+    # Who listens on the TCP port (on loopback or all addresses): "pid 123 (python3)" as `ss`
+    # tells it, or "another process" (another user's, say); None if the port is free.
+    if _bind(port) and _bind(port, "0.0.0.0"):
+        return None
+    try:
+        out = subprocess.run(["ss", "-Hltnp", "sport = :%d" % port], capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    m = re.search(r'"([^"]+)",pid=(\d+)', out)
+    return "pid %s (%s)" % (m.group(2), m.group(1)) if m else "another process"
+
+
+def answers_http(port, host=HOST, timeout=2.0):
+    # The status line of the server on host:port's answer to GET /, or None if none came.
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as c:
+            c.sendall(b"GET / HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % host.encode())
+            line = c.makefile("rb").readline(200)
+    except OSError:
+        return None
+    return line.decode("latin-1").strip() if line.startswith(b"HTTP/") else None
 
 
 class ServerProcess:
@@ -43,6 +94,7 @@ class ServerProcess:
         self.runtime = runtime
         self.port = free_port()
         env = dict(os.environ)
+        env.pop("PICOWEB_PORT", None)  # the app gets its port as its argument
         if runtime == "firmware":  # frozen modules first, as on a board: the frozen picoweb is used
             from tools import firmware
 
@@ -92,7 +144,7 @@ class BoardProcess:
 
     def __init__(self, firmware, flash, heap, wait=20.0, output=None):
         self.port = free_port()
-        env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port))
+        env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port), PICOWEB_PORT=str(self.port))
         env.pop("MICROPYPATH", None)
         if isinstance(heap, dict):
             env["VBOARD_HEAP_FREE"] = str(heap["free"])
@@ -106,3 +158,9 @@ class BoardProcess:
 
     alive = ServerProcess.alive
     stop = ServerProcess.stop
+
+
+if __name__ == "__main__":  # python -m tools.serverproc probe PORT: its answer's status line (inside a netns)
+    status = answers_http(int(sys.argv[2]))
+    print(status or "")
+    sys.exit(0 if status else 1)

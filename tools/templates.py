@@ -13,12 +13,13 @@ from picoweb.template_compiler import TemplateSyntaxError, compile_template
 from tools.mpy import mpy_cross
 
 
-def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=(), quiet=False):
+def build(tdir, outdir=None, escape=True, mpy=True, mpy_args=(), quiet=False, names=None):
+    # names: only those templates (the ones a one-file app names), else all of tdir's
     outdir = outdir or tdir
     os.makedirs(outdir, exist_ok=True)
     built = []
     for f in sorted(os.listdir(tdir)):
-        if not f.endswith(".tpl"):
+        if not f.endswith(".tpl") or names is not None and f not in names:
             continue
         py = os.path.join(outdir, f.replace(".", "_") + ".py")
         if not quiet:

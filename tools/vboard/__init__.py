@@ -13,6 +13,7 @@ usage: python -m tools.vboard run [--like BOARD] [--http-port N] [--app APP] [--
 import fcntl
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -51,7 +52,8 @@ class VirtualBoard:
     heap: a GC heap of that many bytes instead, with nothing held back (the smallest-heap
     searches)."""
 
-    def __init__(self, flash, firmware, like=None, heap=None, romfs=None, http_port=None, netns=None, log=None):
+    def __init__(self, flash, firmware, like=None, heap=None, romfs=None, http_port=None, netns=None, log=None,
+                 console=None):
         self.flash = os.path.abspath(flash)
         self.firmware = os.path.abspath(firmware)
         self.model = heap_model(like) if like and not heap else {}
@@ -60,6 +62,8 @@ class VirtualBoard:
         self.http_port = http_port
         self.netns = netns
         self.log = log  # a file getting a copy of everything the board prints
+        self.console = console  # called with what it prints outside the raw REPL: a serial monitor's view
+        self.at_repl = False  # its REPL prompt is showing: main.py ended, or there was none
         self.proc = None
         self.raw = False  # the client put the REPL in raw mode (Ctrl-A)
         self.boots = 0
@@ -100,7 +104,7 @@ class VirtualBoard:
         if self.romfs:
             env["VBOARD_ROMFS"] = os.path.abspath(self.romfs)
         if self.http_port:
-            env["VBOARD_HTTP_PORT"] = str(self.http_port)
+            env["VBOARD_HTTP_PORT"] = env["PICOWEB_PORT"] = str(self.http_port)
         if self.model.get("free"):
             env["VBOARD_HEAP_FREE"] = str(self.model["free"])
         if self.model.get("gc_threshold"):
@@ -118,6 +122,7 @@ class VirtualBoard:
         os.close(mp_slave)
         os.set_blocking(self.mp_master, False)
         self.boots += 1
+        self.at_repl = False
         self.filter = mode == "raw"  # after a raw-REPL soft reset: back to the raw REPL, quietly
 
     def _kill(self):
@@ -137,6 +142,10 @@ class VirtualBoard:
         if self.log:
             self.log.write(data)
             self.log.flush()
+        if not self.raw and not self.filter:
+            self.at_repl = data.endswith(b">>> ")
+            if self.console:
+                self.console(data)
         try:
             os.write(self.master, data)
         except BlockingIOError:
@@ -219,14 +228,51 @@ class NetNS:
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
 
 
-def firmware_bits(binary):
-    # 32 or 64: the ELF class of a firmware binary
-    with open(binary, "rb") as f:
-        return 32 if f.read(5)[4:5] == b"\x01" else 64
-
-
 def flash_dir():
     return os.path.join(os.environ.get("PICOWEB_FIRMWARE_DIR") or os.path.join(boards.ROOT, "firmware"), "unix", "flash")
+
+
+class Monitor:
+    """The board's console as a serial monitor shows it: each line on this terminal after
+    "board| ", and all of it in a log file."""
+
+    def __init__(self, path):
+        self.path = path
+        self.file = open(path, "wb")
+        self.partial = b""
+
+    def __call__(self, data):
+        self.file.write(data)
+        self.file.flush()
+        lines = (self.partial + data).split(b"\n")
+        self.partial = lines.pop()
+        for line in lines:
+            print("board| " + line.rstrip(b"\r").decode("utf-8", "replace"), flush=True)
+
+
+def wait_serving(vb, port, limit=30.0, netns=None, boots=0):
+    """The status line of the board's first answer to GET / on port, or an error saying why
+    none came: its main.py ended (back at the REPL), or nothing answered in time. boots: the
+    board's boots before a reset that is on its way (its REPL before that says nothing)."""
+    from tools.serverproc import answers_http
+
+    end = time.time() + limit
+    while True:
+        if netns:
+            p = subprocess.run(["ip", "netns", "exec", netns, sys.executable, "-m", "tools.serverproc", "probe", str(port)],
+                               capture_output=True, text=True, cwd=boards.ROOT)
+            status = p.stdout.strip() if p.returncode == 0 else None
+        else:
+            status = answers_http(port)
+        if status:
+            return status
+        if vb.at_repl and vb.boots > boots:
+            raise boards.BoardError("the board's main.py ended without serving on port %d: its console says why" % port)
+        if time.time() > end:
+            raise boards.BoardError(
+                "nothing answers on port %d after %d s: does the app listen on it? picoweb's app.run() takes it from "
+                "PICOWEB_PORT, set on the board; other apps get it as sys.argv[1]" % (port, limit))
+        time.sleep(0.2)
 
 
 def main(argv):
@@ -241,26 +287,34 @@ def main(argv):
     ap.add_argument("--netem", default=None)
     ap.add_argument("--no-deploy", action="store_true")
     a = ap.parse_args(argv)
-    from tools import build, device
+    from tools import build, device, firmware
     from tools.runner import run
+    from tools.serverproc import port_owner
 
     board = boards.load("unix")
     heap_model(a.like)  # a bad LIKE fails before the build
+    owner = None if a.netem else port_owner(a.http_port)
+    if owner:
+        raise boards.BoardError("port %d is in use by %s: choose another, e.g. make run HTTP_PORT=%d"
+                                % (a.http_port, owner, a.http_port + 1))
     out = build.out_dir(board)
     fw = os.path.join(out, "micropython")
     if not a.no_deploy:
         fw = build.build_firmware(board, a.app, a.arch)
+    if not a.no_deploy:  # flashed anew, as `make flash` erases a board: no main.py of another app runs first
+        shutil.rmtree(flash_dir(), ignore_errors=True)
     ns = NetNS(a.netem).__enter__() if a.netem else None
-    vb = VirtualBoard(flash_dir(), fw, a.like, http_port=a.http_port, netns=ns and ns.name)
+    monitor = Monitor(os.path.join(out, "console.log"))
+    vb = VirtualBoard(flash_dir(), fw, a.like, http_port=a.http_port, netns=ns and ns.name, console=monitor)
     link = os.path.join(out, "tty")
 
-    def stop(*_):
+    def stop(*_, code=0):
         vb.stop()
         if os.path.islink(link):
             os.unlink(link)
         if ns:
             ns.__exit__()
-        sys.exit(0)
+        sys.exit(code)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
@@ -269,14 +323,22 @@ def main(argv):
         os.unlink(link)
     os.symlink(vb.port, link)
     print("virtual board like %s: %d-bit firmware %s, GC heap %d bytes (%d free after boot), flash %s, serial port %s "
-          "(also %s)" % (a.like, firmware_bits(fw), os.path.relpath(fw, boards.ROOT), vb.heap, vb.model["free"],
-                         os.path.relpath(vb.flash, boards.ROOT), vb.port, os.path.relpath(link, boards.ROOT)), flush=True)
-    if not a.no_deploy:
-        # the path a real board takes: mpremote over the serial port, then a reset
-        run(device.deploy_command(board, vb.port)[:-1] + ["reset"])
+          "(also %s); its console below after \"board| \", and in %s"
+          % (a.like, firmware.elf_bits(fw), os.path.relpath(fw, boards.ROOT), vb.heap, vb.model["free"],
+             os.path.relpath(vb.flash, boards.ROOT), vb.port, os.path.relpath(link, boards.ROOT),
+             os.path.relpath(monitor.path, boards.ROOT)), flush=True)
+    try:
+        boots = vb.boots
+        if not a.no_deploy:
+            # the path a real board takes: mpremote over the serial port, then a reset
+            run(device.deploy_command(board, vb.port))
+        status = wait_serving(vb, a.http_port, netns=ns and ns.name, boots=boots if not a.no_deploy else 0)
+    except (boards.BoardError, device.ToolError) as e:
+        time.sleep(0.3)  # the console's last lines
+        print("error: %s (%s)" % (e, os.path.relpath(monitor.path, boards.ROOT)), file=sys.stderr, flush=True)
+        stop(code=1)
     where = " (in network namespace %s, netem %s)" % (ns.name, a.netem) if ns else ""
-    print("serving on http://127.0.0.1:%d/%s; Ctrl-C stops the board" % (a.http_port, where), flush=True)
+    print("serving on http://127.0.0.1:%d/%s: it answered %r; Ctrl-C stops the board" % (a.http_port, where, status),
+          flush=True)
     while True:
         time.sleep(3600)
-
-

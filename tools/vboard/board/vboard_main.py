@@ -7,7 +7,8 @@
 #   VBOARD_GC_THRESHOLD  n: gc.threshold(heap // n), as the ESP8266's _boot.py sets it
 #   VBOARD_HEAP_FREE     the heap a real board has free after boot and Wi-Fi: what is free beyond
 #                        it here is taken (and kept) before main.py runs
-#   VBOARD_HTTP_PORT     given to main.py as sys.argv[1]
+#   VBOARD_HTTP_PORT     given to main.py as sys.argv[1] (picoweb's app.run() reads PICOWEB_PORT,
+#                        which tools/vboard sets too)
 import gc
 import os
 import sys
@@ -40,6 +41,8 @@ def _run(f):
         execfile(f, {"__name__": "__main__"})
     except KeyboardInterrupt:
         print("KeyboardInterrupt")
+    except SystemExit:
+        pass  # a board stays at its REPL (a real one would soft-reboot)
     except Exception as e:
         sys.print_exception(e)
 
