@@ -6,7 +6,8 @@ with SIGINT and then SIGKILL, since MicroPython ignores SIGTERM. The runtimes:
   micropython  the prebuilt MicroPython unix port (64-bit), picoweb from its sources
   firmware     the virtual board's firmware: MicroPython built 32-bit, as an ESP board's, with
                picoweb frozen in (tools/firmware.py builds it)
-The MicroPython ones take a heap size (-X heapsize).
+  pycopy       Pycopy 3.6.1's unix port (tools/pycopy.py builds it), uasyncio from its sdists
+The MicroPython ones and Pycopy take a heap size (-X heapsize).
 """
 import os
 import re
@@ -103,6 +104,11 @@ class ServerProcess:
         elif runtime == "micropython":
             cmd = [micropython()] + (["-X", "heapsize=%s" % heap] if heap else [])
             env["MICROPYPATH"] = ":".join(list(path) + [".frozen"])
+        elif runtime == "pycopy":  # its uasyncio from the sdists after the given path
+            from tools import pycopy
+
+            cmd = [pycopy.pycopy()] + (["-X", "heapsize=%s" % heap] if heap else [])
+            env["PYCOPYPATH"] = ":".join(list(path) + [pycopy.lib()])
         else:
             cmd = [sys.executable, "-u"]
             env["PYTHONPATH"] = ":".join(path)
