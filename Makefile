@@ -8,7 +8,8 @@ HTTP_PORT ?= 8081
 BOARD   ?= unix
 PORT    ?=
 ARCH    ?=
-export DRY_RUN MICROPY_DIR ARCH
+RUNTIME ?=
+export DRY_RUN MICROPY_DIR ARCH RUNTIME PYCOPY_DIR
 
 .PHONY: help setup test fuzz run run-cpython bench templates mpy romfs firmware flash deploy clean
 
@@ -26,6 +27,8 @@ help:
 	@echo "make romfs BOARD=esp8266 [APP=...]    the same as a ROMFS image, firmware/BOARD/romfs.img"
 	@echo "make firmware BOARD=unix [APP=...] [ARCH=32|64]   the virtual board's firmware, picoweb and the app frozen in"
 	@echo "make firmware BOARD=esp32 MICROPY_DIR=...   MicroPython for the board with picoweb and the app frozen in"
+	@echo "make firmware BOARD=unix RUNTIME=pycopy [APP=...] [ARCH=32|64]   the same on Pycopy 3.6.1: firmware/unix/pycopy"
+	@echo "make firmware BOARD=esp8266 RUNTIME=pycopy PYCOPY_DIR=... [DRY_RUN=1]   Pycopy for the board (esp8266, esp32)"
 	@echo "make flash BOARD=esp32 PORT=/dev/ttyUSB0 [DRY_RUN=1]    erase and write the firmware"
 	@echo "make deploy BOARD=esp32 PORT=/dev/ttyUSB0 [APP=...] [DRY_RUN=1]   build the app and install it on a running board"
 	@echo "make deploy BOARD=unix [APP=...]   the same to the virtual board that make run started"

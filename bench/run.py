@@ -8,12 +8,13 @@ side by side in one run.
   board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
 - The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
 - Templates and optional modules: what each costs in heap on the 32-bit firmware.
+- Pycopy (bench/pycopy_bench.py): picoweb against 1.8.2 on Pycopy's frozen 32-bit firmware.
 - A soak (bench/soak.py): 10,000 mixed requests on the ESP8266-sized virtual board.
 
 Results go to build/bench/results/latest.{json,md,png}; --publish also copies them to
 bench/results/, the copy the README quotes.
 Options: --quick (fewer, shorter rounds), --no-cpython, --no-throughput, --no-heap,
---no-templates, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
+--no-templates, --no-pycopy, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
 at once).
 """
 import json
@@ -31,12 +32,13 @@ BUILD = os.path.join(ROOT, "build", "bench")
 RESULTS = os.path.join(BUILD, "results")
 sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
 import heap  # noqa: E402  (bench/heap.py)
+import pycopy_bench  # noqa: E402  (bench/pycopy_bench.py)
 import soak  # noqa: E402  (bench/soak.py)
 from tools import firmware, frameworks, mpy  # noqa: E402
 from tools.heapsearch import smallest  # noqa: E402
 from tools.serverproc import ServerProcess  # noqa: E402
 
-CORE = ("__init__", "conn", "server", "request")  # the modules every picoweb app loads
+CORE = ("__init__", "compat", "conn", "http", "request", "status")  # the modules every picoweb app loads
 THROUGHPUT_APPS = {
     "bare": os.path.join(BENCH, "bare_server.py"),
     "picoweb": os.path.join(frameworks.APPS, "picoweb", "hello.py"),
@@ -79,10 +81,15 @@ def wrk(port, seconds, close):
 
 
 def throughput(runtime, libdir, rounds, seconds):
-    # Interleaved rounds on servers that stay up; the median per server and mode.
-    res = {}
     procs = {a: ServerProcess(runtime, app, heap="1024K", path=[libdir], cwd=libdir, wait=10.0)
              for a, app in THROUGHPUT_APPS.items()}
+    return compare(procs, rounds, seconds, runtime)
+
+
+def compare(procs, rounds, seconds, runtime):
+    # Interleaved rounds on servers that stay up (each with .ok, .port, .stop()); the median per
+    # server and mode. The servers are stopped at the end.
+    res = {}
     try:
         for a, p in procs.items():
             if not p.ok:
@@ -206,6 +213,10 @@ def main():
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
         results["templates"] = template_figures()
+    if "--no-pycopy" not in sys.argv:
+        print("Pycopy 3.6.1, frozen 32-bit firmware: picoweb and picoweb 1.8.2, smallest heap and throughput ...",
+              flush=True)
+        results["pycopy"] = pycopy_bench.run(compare, rounds, seconds)
     if "--no-soak" not in sys.argv:
         print("soak: 10,000 mixed requests on the ESP8266-sized virtual board ...", flush=True)
         results["soak"] = soak.run()
@@ -279,6 +290,19 @@ def sections(r):
                            sk["requests"], ", ".join(soak.KINDS[k] for k in soak.SOAK), "one" if sk["concurrency"] == 1
                            else sk["concurrency"], sk["seconds"], sk["heap_after_warmup"], sk["heap_at_end"], sk["drift"],
                            ", ".join("%s x%d" % kv for kv in sk["unexpected"].items()) or "none"), ""]
+    pc = r.get("pycopy")
+    if pc:
+        old, new = pc["heap"]["picoweb-1.8.2"], pc["heap"]["picoweb"]
+        out["pycopy"] = ["| measure | picoweb | picoweb 1.8.2 | picoweb/1.8.2 |", "|---|---|---|---|"]
+        for app in pycopy_bench.APPS:
+            out["pycopy"].append("| %s: smallest heap (KiB) | %s | %s | %s |" % (
+                app, kib(new[app]), kib(old[app]), "%.2f" % (new[app] / old[app]) if new[app] and old[app] else "-"))
+        for mode in ("keep-alive", "close"):
+            a, b = pc["throughput"]["picoweb/" + mode], pc["throughput"]["picoweb-1.8.2/" + mode]
+            errs = a["errors"] + b["errors"]
+            out["pycopy"].append("| hello, %s (requests/s) | %.0f | %.0f | %.2f |%s" % (
+                mode, a["rps"], b["rps"], a["rps"] / b["rps"] if b["rps"] else 0, " errors: %d" % errs if errs else ""))
+        out["pycopy"].append("")
     mh = r.get("module_heap_bytes")
     if mh:
         out["modules"] = (["| module | frozen | from .mpy |", "|---|---|---|"]
@@ -295,6 +319,7 @@ TITLES = {
     "heap": "Heap on the virtual board's 32-bit firmware (KiB)",
     "heap64": "The drop-in path on the 64-bit unix port: hello from .mpy (KiB)",
     "templates": "Templates (32-bit firmware, picoweb frozen; bytes of live heap)",
+    "pycopy": "Pycopy 3.6.1: this picoweb against 1.8.2, each frozen into Pycopy's 32-bit unix port",
     "soak": "Soak: the board app (every optional module) at an ESP8266's heap",
     "modules": "Optional modules: heap each adds once imported (32-bit firmware, bytes)",
     "core": "The core's size",

@@ -2,7 +2,10 @@
 # On an ESP board it reads the ADC on pin 34 (ESP32) or 0 (ESP8266); elsewhere a simulated
 # sensor drifts slowly. Run: python3 example_sensor.py
 import sys
-import time
+try:
+    import time
+except ImportError:  # Pycopy has only the u-named modules
+    import utime as time
 
 import picoweb
 

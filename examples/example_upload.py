@@ -1,7 +1,10 @@
 # File uploads (picoweb.multipart): a form sends files, which are written to uploads/ piece by
 # piece, so a file may be much larger than the heap (up to max_body, here 1 MB; flash is the
 # limit on a board). Run: python3 example_upload.py
-import os
+try:
+    import os
+except ImportError:  # Pycopy has only the u-named modules
+    import uos as os
 import sys
 
 import picoweb
@@ -13,7 +16,7 @@ DIR = "uploads"
 
 def listing():
     try:
-        names = sorted(os.listdir(DIR))
+        names = sorted(e[0] for e in os.ilistdir(DIR)) if hasattr(os, "ilistdir") else sorted(os.listdir(DIR))
     except OSError:
         names = []
     return "".join("<li>%s (%d bytes)</li>" % (n, os.stat(DIR + "/" + n)[6]) for n in names)

@@ -5,7 +5,7 @@
 # only when used. docs/architecture.md maps the request's path through them.
 import gc
 
-from .compat import DONE, asyncio, coroutine
+from .compat import DONE, coroutine, event_loop, need
 from .conn import Connection, http_error, send, sendstream  # noqa: F401  (the API)
 from .http import NO_EXTRA, Server
 from .request import HTTPRequest  # noqa: F401
@@ -38,11 +38,7 @@ def start_response(writer, content_type="text/html; charset=utf-8", status="200"
 @coroutine
 def jsonify(writer, obj, status="200"):
     """Sends obj as a JSON response (with its Content-Length)."""
-    try:
-        import json
-    except ImportError:
-        import ujson as json
-    yield from send(writer, json.dumps(obj), status, "application/json")
+    yield from send(writer, need("json").dumps(obj), status, "application/json")
 
 
 @coroutine
@@ -77,9 +73,7 @@ class WebApp(Server):
         self.url_map = routes if routes else []
         self.pkg = pkg.split(".", 1)[0] if pkg and pkg != "__main__" else None
         if serve_static:
-            import re
-
-            self.url_map.append((re.compile("^/(static/.+)"), self.handle_static))
+            self.url_map.append((need("re").compile("^/(static/.+)"), self.handle_static))
         self.mounts = []
         self.inited = False
         self.template_loader = None
@@ -177,9 +171,11 @@ class WebApp(Server):
         while app.mounts:
             for sub in app.mounts:
                 r = sub.url
-                if path.startswith(r) and path[len(r) : len(r) + 1] in ("/", ""):
+                if path.startswith(r) and (r[-1:] == "/" or path[len(r) : len(r) + 1] in ("/", "")):
                     app = sub
-                    path = path[len(r) :] or "/"
+                    path = path[len(r) :]
+                    if path[:1] != "/":  # mounted at "/sub/", or the path was "/sub"
+                        path = "/" + path
                     break
             else:
                 break
@@ -280,10 +276,7 @@ class WebApp(Server):
         if not lazy_init:
             for app in self.mounts:
                 app.init()
-        try:
-            loop = asyncio.new_event_loop()
-        except AttributeError:
-            loop = asyncio.get_event_loop()
+        loop = event_loop()  # with the tasks the app created before run(), as in 1.8.2
         if debug > 0:
             print("* Running on http://%s:%s/" % (host, port))
         try:
@@ -302,10 +295,7 @@ class WebApp(Server):
 
 def _environ():
     # The os module where it has an environment; None on a board.
-    try:
-        import os
-    except ImportError:
-        import uos as os
+    os = need("os")
     return os if hasattr(os, "getenv") else None
 
 

@@ -13,7 +13,7 @@
 # newcomers wait or get 503. On MicroPython the looking is done by the listener itself, on the
 # socket, into the server's shared buffer: a newcomer costs no task and no heap until it is
 # admitted. The state is an Admission object, which the server keeps (server.admission).
-from .compat import asyncio, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .compat import asyncio, cancel, sleep_ms, ticks_add, ticks_diff, ticks_ms
 from .status import BUSY, RESERVE
 
 LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
@@ -47,7 +47,7 @@ def make_room(server):
     if c is None:
         return False
     c.since = c.deadline = None
-    c.task.cancel()
+    cancel(c.task)
     return True
 
 

@@ -1,13 +1,12 @@
 # HTTP Basic authentication (RFC 7617) for a route or a whole (mounted) app, as a device's
 # settings page needs. Imported only by apps that use it. Use it over a trusted network or
 # TLS: Basic sends the password in every request.
-from .compat import coroutine, result
+from .compat import coroutine, need, result
 from .conn import http_error
 
 
 def _allowed(req, check):
-    import binascii
-
+    binascii = need("binascii")
     v = req.header(b"Authorization", b"")
     if v[:6].lower() != b"basic ":
         return False

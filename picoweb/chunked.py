@@ -2,12 +2,10 @@
 # of the chunks, read strictly: a parser that a proxy in front may read differently lets a second
 # request be smuggled in a body. The connection's read() calls next_chunk() whenever a chunk is
 # used up, and keeps the body's state itself. Imported only when a client sends such a body.
-import re
-
-from .compat import coroutine
+from .compat import coroutine, need
 from .status import HTTPError
 
-_NOT_HEX = re.compile(b"[^0-9a-fA-F]")
+_NOT_HEX = need("re").compile(b"[^0-9a-fA-F]")
 
 
 @coroutine

@@ -1,9 +1,56 @@
 # The one place for what differs between the runtimes picoweb runs on: MicroPython (its built-in
-# asyncio), Pycopy (uasyncio) and CPython (asyncio). Every other module takes these names from here.
+# asyncio), CPython (asyncio) and Pycopy (pfalcon's uasyncio). Every other module takes these
+# names from here. MicroPython's are defined here; the larger parts only CPython or Pycopy need
+# live in compat_cpython.py and compat_pycopy.py, which only that runtime loads.
+#   create_task(coro)  schedules coro; returns the handle cancel() takes
+#   current_task()     the running task;  cancel(task)
+#   event_loop()       the loop to serve on: the one the tasks created before app.run() are in
+#   run_forever(loop, server)   runs it until Ctrl-C, and ends it cleanly
+#   LISTENER           picoweb runs its own accept loop (http.py's _listen): MicroPython, Pycopy
+#   queue_read(sock)   yielded by the listener: wait until sock is readable
+#   stream(sock, addr) the reader-writer of an accepted connection (asyncio's Stream API)
+
+
+def need(name):
+    """The standard module name, or its u-named original where there is only that (Pycopy)."""
+    try:
+        return __import__(name)
+    except ImportError:
+        return __import__("u" + name)
+
+
 try:
     import asyncio
 except ImportError:
-    import uasyncio as asyncio  # Pycopy
+    asyncio = None
+
+if asyncio is None:  # Pycopy
+    from .compat_pycopy import (LISTENER, asyncio, cancel, create_task, current_task, event_loop,  # noqa: F401
+                                queue_read, run_forever, stream)
+elif hasattr(asyncio, "all_tasks"):  # CPython
+    from .compat_cpython import (LISTENER, cancel, create_task, current_task, event_loop, queue_read,  # noqa: F401
+                                 run_forever, stream)
+else:  # MicroPython
+    from asyncio import core as _core
+
+    LISTENER = True
+    create_task = asyncio.create_task
+    current_task = asyncio.current_task
+    event_loop = asyncio.get_event_loop
+
+    def cancel(task):
+        task.cancel()
+
+    def queue_read(sock):
+        # The poller is looked up each time: a new event loop makes a new one.
+        return _core._io_queue.queue_read(sock)
+
+    def stream(sock, addr):
+        return asyncio.StreamReader(sock, {"peername": addr})
+
+    def run_forever(loop, server=None):
+        loop.run_forever()  # Ctrl-C: KeyboardInterrupt
+
 
 try:
     from types import coroutine  # CPython: a generator function usable by both `await` and `yield from`
@@ -17,72 +64,16 @@ try:
 
     DONE = _Done()
 except ImportError:
-    coroutine = lambda f: f  # noqa: E731  MicroPython: generators already are coroutines
-    DONE = ()  # MicroPython takes an empty tuple for `await` and `yield from`: nothing allocated
+    coroutine = lambda f: f  # noqa: E731  MicroPython, Pycopy: generators already are coroutines
+    DONE = ()  # they take an empty tuple for `await` and `yield from`: nothing allocated
 
-try:
-    from time import ticks_ms, ticks_add, ticks_diff
-except ImportError:
-    from time import monotonic
-
-    def ticks_ms():
-        return int(monotonic() * 1000)
-
-    def ticks_add(t, d):
-        return t + d
-
-    def ticks_diff(a, b):
-        return a - b
-
-try:
-    from asyncio import core as _core  # MicroPython: its poller, for picoweb's own listener (http.py)
-
-    _core._io_queue
-except (ImportError, AttributeError):
-    _core = None
-
-
-def queue_read(sock):
-    """MicroPython: makes the running task wait until sock is readable (`yield` what it returns).
-    The poller is looked up each time: new_event_loop() makes a new one."""
-    return _core._io_queue.queue_read(sock)
-
-
-def run_forever(loop, server=None):
-    """Runs the loop until Ctrl-C. On CPython the interrupt stops the loop between callbacks
-    (a KeyboardInterrupt raised inside a handler would leave that task failed, and reported),
-    then server (asyncio's) stops accepting, and the tasks left are cancelled and run to their
-    end (a task left pending is reported). MicroPython and Pycopy stop with the
-    KeyboardInterrupt, and have no all_tasks()."""
-    tasks = getattr(asyncio, "all_tasks", None)
-    if tasks:
-        import signal
-
-        try:
-            loop.add_signal_handler(signal.SIGINT, loop.stop)
-        except (NotImplementedError, RuntimeError, ValueError):  # not Unix, or not the main thread
-            pass
-    try:
-        loop.run_forever()
-    finally:
-        if tasks:
-            if server:
-                server.close()
-            loop.set_exception_handler(_quiet_cancel)
-            for _ in range(5):  # connections accepted meanwhile get tasks too
-                left = tasks(loop)
-                if not left:
-                    break
-                for t in left:
-                    t.cancel()
-                loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
-
-
-def _quiet_cancel(loop, context):
-    # CPython 3.11's streams report each connection task ended cancelled (3.12 does not)
-    if not isinstance(context.get("exception"), asyncio.CancelledError):
-        loop.default_exception_handler(context)
-
+_time = need("time")
+if hasattr(_time, "ticks_ms"):
+    ticks_ms = _time.ticks_ms
+    ticks_add = _time.ticks_add
+    ticks_diff = _time.ticks_diff
+else:
+    from .compat_cpython import ticks_add, ticks_diff, ticks_ms  # noqa: F401
 
 sleep_ms = getattr(asyncio, "sleep_ms", None) or (lambda ms: asyncio.sleep(ms / 1000))
 

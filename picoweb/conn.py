@@ -308,6 +308,7 @@ class Connection:
             else:
                 self._raw(h)
         elif self.chunked:
+            self.chunked = False
             self._raw(b"0\r\n\r\n")
         else:
             return False
@@ -332,6 +333,8 @@ class Connection:
         """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits (an awaitable)
         until the socket took it."""
         if off or sz >= 0:
+            if type(buf) is str:
+                buf = buf.encode()
             buf = memoryview(buf)[off : off + sz if sz >= 0 else len(buf)]
         self.write(buf)
         return self.drain()
@@ -339,9 +342,21 @@ class Connection:
     awritestr = awrite  # write() takes str as well as bytes
 
     @coroutine
+    def awriteiter(self, iterable):
+        """Writes each piece (str or bytes) of iterable to the response, as it comes."""
+        for buf in iterable:
+            yield from self.awrite(buf)
+
+    @coroutine
     def aclose(self):
-        """Closes the connection (the framework does it after the response otherwise)."""
+        """Ends the response (what is pending goes out first) and closes the connection; the
+        framework does it after the response otherwise."""
         self.keep = False
+        try:
+            if self.end():
+                yield from self.drain()
+        except Exception:
+            pass  # the client is gone: closing is all that is left
         self.w.close()
         try:
             yield from self.w.wait_closed()

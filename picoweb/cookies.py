@@ -1,7 +1,9 @@
 # Cookies: read them from a request, set them on a response, and sign small values
 # (HMAC-SHA256) so that a session kept in a cookie cannot be forged. Imported only by apps
 # that use cookies (what it costs in heap: README, "Optional modules", from `make bench`).
-import hashlib
+from .compat import need
+
+hashlib = need("hashlib")
 
 
 def get_cookies(req):

@@ -29,7 +29,8 @@ async def _sample(ms):
 def stats(reset, every_ms=50):
     """{"free", "alloc", "peak", "requests", "errors"}; reset: the peak starts again."""
     if S["sampler"] is None:
-        S["sampler"] = asyncio.create_task(_sample(every_ms))
+        S["sampler"] = True
+        asyncio.get_event_loop().create_task(_sample(every_ms))  # Pycopy's uasyncio has no create_task()
     a = _alloc()
     if reset or a > S["peak"]:
         S["peak"] = a

@@ -3,9 +3,9 @@
 # resolve() finds, and keeping the connection alive between requests. It owns the connections'
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
-import re
 
-from .compat import _core, asyncio, coroutine, queue_read, result, run_forever, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .compat import (LISTENER, asyncio, cancel, coroutine, create_task, current_task, need, queue_read, result,
+                     run_forever, sleep_ms, stream, ticks_add, ticks_diff, ticks_ms)
 from .conn import Connection, http_error
 from .request import HTTPRequest
 from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
@@ -73,9 +73,8 @@ class Server:
         socket. The socket is bound first: OSError (a busy port, say) before anything runs."""
         if self.max_conns is None:
             self.max_conns = _auto_conns()
-        if _core is not None:  # MicroPython: picoweb's own listener
-            import socket
-
+        if LISTENER:  # MicroPython, Pycopy: picoweb's own listener
+            socket = need("socket")
             s = socket.socket()
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(socket.getaddrinfo(host, port)[0][-1])
@@ -103,7 +102,7 @@ class Server:
                 d = c.deadline
                 if d is not None and ticks_diff(now, d) > 0:
                     try:
-                        c.task.cancel()
+                        cancel(c.task)
                         c.deadline = None
                     except MemoryError:
                         gc.collect()
@@ -134,8 +133,8 @@ class Server:
                     first = await door(self, s2)
                     if first is None:
                         continue
-                st = asyncio.StreamReader(s2, {"peername": addr})
-                asyncio.create_task(self._handle(st, st, first))
+                st = stream(s2, addr)
+                create_task(self._handle(st, st, first))
             except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
                     _refuse(s2, self._rb)
@@ -163,7 +162,7 @@ class Server:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
                 except Exception:
                     pass
-                c.task = asyncio.current_task()
+                c.task = current_task()
                 self._conns.append(c)
                 try:
                     taken = await self._serve_conn(c) is False  # a handler took it over
@@ -258,7 +257,8 @@ class Server:
                         if n > maxh:
                             raise HTTPError(431)
                         keep = header(c, l, h, keep)
-                    req.headers = h
+                    if h is not None:  # "skip": a route that has no req.headers (as in 1.8.2)
+                        req.headers = h
                     if c.hosts != 1 and (c.hosts or req.proto == "HTTP/1.1"):
                         raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
                     if c.left is None:
@@ -312,7 +312,10 @@ class Server:
                     if not _gone(e):
                         self._log_exc(e, "%s %s" % (req.method, req.path))
                         try:
+                            sent = c.sent
                             yield from result(app.handle_exc(req, c, e))
+                            if not sent:  # the error page it wrote may wait for its end; a response
+                                c.end()  # that had begun is cut off, never ended as if whole
                         except Exception:  # e.g. no heap left for the error page: the constant one
                             if not c.sent:
                                 c._raw(FAILED)
@@ -321,7 +324,7 @@ class Server:
             self.served += 1
             if debug >= 0:
                 self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
-                if debug > 1:
+                if debug > 1 and hasattr(gc, "mem_free"):  # CPython has no heap figures
                     self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
             if r is False:
                 return False
@@ -347,6 +350,8 @@ class Server:
         except Exception:
             pass
 
+
+re = need("re")
 
 # The head parser (RFC 9112): strict, as a parser that a proxy in front may read differently must
 # be, and answering every bad head with a status. Module functions, not methods: one more entry

@@ -1,6 +1,6 @@
 # The request object handlers get: req.method, req.path, req.qs, req.headers, req.reader (the
 # connection), req.url_match, req.params, and helpers to read the body.
-from .compat import coroutine
+from .compat import coroutine, need
 
 
 class HTTPRequest:
@@ -10,13 +10,12 @@ class HTTPRequest:
     qs = ""
     url_match = None
     params = None
-    headers = None
-    form = None
+    form = None  # headers: set only when parsed (a route with headers="skip" or "leave" has none)
 
     def header(self, name, default=None):
         """The value (bytes) of the request header name (bytes or str, any case), or default:
         the lookup every module uses, whatever case the client wrote the name in."""
-        h = self.headers
+        h = getattr(self, "headers", None)
         if not h:
             return default
         if type(name) is str:
@@ -54,10 +53,7 @@ class HTTPRequest:
     @coroutine
     def read_json(self):
         """Reads the body and returns it parsed as JSON; HTTPError(400) if it is not JSON."""
-        try:
-            import json
-        except ImportError:
-            import ujson as json
+        json = need("json")
         b = _text((yield from self.read_body()))
         try:
             return json.loads(b)

@@ -1,7 +1,7 @@
 # Server-sent events (the EventSource protocol): a route that streams events for as long as
 # the client stays, with heartbeats; the client's going away ends it. Imported only by apps
 # that use it.
-from .compat import asyncio
+from .compat import cancel, create_task, sleep_ms
 
 
 def format_event(data, event=None, id=None, retry=None):
@@ -38,25 +38,29 @@ async def stream(req, resp, source, heartbeat=15):
     # that follows goes out the moment it is written
     await resp.awrite(": stream\n\n")
     gone = []
+    ended = []  # run() appends when it has ended (a uasyncio task can't be asked)
 
     async def run():
         try:
             await source(EventStream(resp))
         except (OSError, MemoryError):  # the client went away while an event was sent, or the
             gone.append(1)  # heap ran out: either way the stream ends here
+        finally:
+            ended.append(1)
 
-    task = asyncio.create_task(run())
+    task = create_task(run())
     try:
-        while not task.done():
+        while not ended:
             for _ in range(int(heartbeat * 10)):
-                await asyncio.sleep(0.1)
-                if task.done():
+                await sleep_ms(100)
+                if ended:
                     break
             else:
                 await resp.awrite(": ping\n\n")
     except OSError:
         pass  # the client went away
     finally:
-        task.cancel()
+        if not ended:
+            cancel(task)
     if gone:
         raise OSError(104)  # nothing more can be sent: picoweb closes the connection quietly

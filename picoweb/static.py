@@ -1,5 +1,7 @@
 # Static files: the /static/ route and app.sendfile(). Imported on first use.
-import os
+from .compat import need
+
+os = need("os")
 
 from .conn import header_lines, http_error, sendstream
 

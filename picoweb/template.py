@@ -6,6 +6,8 @@
 # render(*args) is a generator of strings, the shape utemplate produces.
 import sys
 
+from .compat import need
+
 _loaders = {}  # module prefix -> loader, for {% include {{ name }} %}
 
 
@@ -90,10 +92,11 @@ class RecompileLoader(CompiledLoader):
 
     def load(self, name):
         """The render() of template name, compiled again if any template changed."""
-        import os
-
+        os = need("os")
         src = self.path(name)
-        t = max(os.stat(self.path(f))[8] for f in os.listdir(self.path("")[:-1]) if f.endswith(".tpl"))
+        d = self.path("")[:-1]
+        names = os.listdir(d) if hasattr(os, "listdir") else [e[0] for e in os.ilistdir(d)]  # Pycopy: ilistdir only
+        t = max(os.stat(self.path(f))[8] for f in names if f.endswith(".tpl"))
         hit = self.cache.get(name)
         if hit and hit[0] == t:
             return hit[1]

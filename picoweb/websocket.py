@@ -16,10 +16,11 @@
 # errors close with 1002 (1007 for text that is not UTF-8, 1009 beyond max_size). Imported only
 # by apps that use it. Each message costs its size in heap (binary) or twice it (text: received
 # as bytes, then decoded).
-import struct
-
-from .compat import asyncio, coroutine, result
+from .compat import asyncio, coroutine, need, result
 from .status import HTTPError
+
+struct = need("struct")
+
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -31,8 +32,8 @@ def accept(req, resp, max_size=4096, protocols=(), idle=None):
     max_size: the longest message taken (bytes; 1009 beyond). protocols: subprotocols the app
     speaks; the first the client offers is chosen (ws.protocol). idle: ms receive() waits for a
     message before the connection is cut off (None: as long as the client stays)."""
-    import binascii
-    import hashlib
+    binascii = need("binascii")
+    hashlib = need("hashlib")
 
     key = req.header(b"Sec-WebSocket-Key")
     up = req.header(b"Upgrade", b"")

@@ -12,7 +12,7 @@ TESTS = os.path.join(ROOT, "tests")
 
 from tools.serverproc import ServerProcess, micropython  # noqa: E402,F401
 
-RUNTIMES = ["cpython", "micropython", "firmware"]
+RUNTIMES = ["cpython", "micropython", "firmware", "pycopy"]
 
 
 class Server(ServerProcess):

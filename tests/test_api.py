@@ -2,7 +2,9 @@
 # served by each runtime.
 import json
 
-from httpclient import request
+import pytest
+
+from httpclient import Conn, request
 
 
 def get(srv, path, **kw):
@@ -45,7 +47,7 @@ def test_headers_parsed_as_bytes_dict(full_app):
 
 
 def test_headers_skip_and_leave(full_app):
-    assert json.loads(get(full_app, "/headers-skip").body) == {"headers": None}
+    assert json.loads(get(full_app, "/headers-skip").body) == {"headers": False}
     r = get(full_app, "/headers-leave", headers={"X-A": "1", "X-B": "2"})
     assert r.body == b"left 4"  # Host, Connection, X-A, X-B
 
@@ -137,3 +139,21 @@ def test_head_request_has_headers_only(full_app):
     c.close()
     assert r1.status == 200 and r1.body == b""
     assert r2.body == b"Hello world"
+
+
+@pytest.mark.parametrize("path,body", [("/aclose-gen", b"written, then closed"),
+                                       ("/aclose-async", b"one piece, then closed")])
+def test_aclose_sends_what_was_written_then_closes(full_app, path, body):
+    # asked for keep-alive: the body still arrives whole, framed, and the connection ends
+    c = Conn(full_app.port)
+    try:
+        c.send("GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path)
+        r = c.response()
+        assert r.status == 200 and r.body == body and c.closed()
+    finally:
+        c.close()
+
+
+def test_awriteiter_and_awrite_slices_of_str_and_bytes(full_app):
+    assert get(full_app, "/awriteiter").body == b"abc"
+    assert get(full_app, "/awrite-slice").body == b"worldbytes"

@@ -10,8 +10,9 @@ PKG = os.path.join(ROOT, "picoweb")
 
 # Bottom to top. A module may import only from layers below its own.
 LAYERS = [
-    ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler", "cookies"],  # no picoweb imports
-    ["status", "route"],  # statuses; routes with <name> parts
+    ["compat_cpython", "compat_pycopy"],  # the parts of compat only CPython or Pycopy loads
+    ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler"],  # no picoweb imports
+    ["status", "route", "cookies"],  # statuses; routes with <name> parts; cookies
     ["chunked", "admit"],  # the chunk decoder; waiting for a slot
     ["conn"],  # the connection: body reading, response writing
     ["request", "static"],  # the request object; static files

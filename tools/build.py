@@ -6,6 +6,9 @@ usage: python -m tools.build mpy BOARD [APP]        picoweb, the app and its tem
        python -m tools.build firmware BOARD [APP]   MicroPython with all of it frozen: firmware.bin
                                     (ESP boards: needs MICROPY_DIR and the port's toolchain); for
                                     BOARD=unix the binary `micropython` (ARCH=32 or 64)
+       RUNTIME=pycopy python -m tools.build firmware BOARD [APP]   the same with Pycopy 3.6.1
+                                    (tools/pycopy.py): for BOARD=unix the binary `pycopy`, for
+                                    an ESP board firmware-pycopy.bin (needs PYCOPY_DIR)
 
 APP is a .py file (it becomes main.py) or a folder holding main.py, more modules and
 packages, templates/, static/ and require.txt (micropython-lib modules it needs, one per line).
@@ -17,7 +20,7 @@ import re
 import shutil
 import sys
 
-from tools import boards, firmware, mpy
+from tools import boards, firmware, mpy, pycopy
 from tools import templates as tplbuild
 from tools.runner import ToolError, main_guard, run
 
@@ -180,8 +183,10 @@ def build_romfs(board, app=None):
     return img
 
 
-def build_firmware(board, app=None, arch=None, dry=False):
+def build_firmware(board, app=None, arch=None, dry=False, runtime="micropython"):
     # A real firmware build of the port with picoweb and the app frozen in.
+    if runtime == "pycopy":
+        return build_pycopy_firmware(board, app, arch, dry)
     if board["port"] == "unix":
         return build_unix_firmware(board, app, arch, dry)
     st = stage(board, app)
@@ -208,9 +213,38 @@ def build_unix_firmware(board, app=None, arch=None, dry=False):
     return fw
 
 
+def build_pycopy_firmware(board, app=None, arch=None, dry=False):
+    # Pycopy's port built by its own make (tools/pycopy.py) with picoweb, uasyncio and the same
+    # staged app frozen in: firmware/unix/pycopy (main.py and static/ beside it, as for
+    # MicroPython), or firmware/<board>/firmware-pycopy.bin.
+    st = stage(board, app)
+    out = out_dir(board)
+    sources = pycopy.framework() + [os.path.join(st, n) + ("" if os.path.isdir(os.path.join(st, n)) else ".py")
+                                    for n in app_modules(st)]
+    if os.path.isfile(os.path.join(st, "require.txt")):  # micropython-lib modules, for MicroPython
+        print("warning: require.txt is not frozen: Pycopy's manifests have no require(); put the modules the app "
+              "needs in its folder")
+    if board["port"] != "unix":
+        return pycopy.build_esp(board, sources, os.path.join(out, "firmware-pycopy.bin"), dry)
+    arch = arch or int(os.environ.get("ARCH") or 0) or firmware.elf_bits(os.path.join(out, "pycopy")) or 32
+    fw = pycopy.build_unix_firmware(sources, os.path.join(out, "pycopy"), arch, dry)
+    if not dry:
+        shutil.rmtree(os.path.join(out, "lib"), ignore_errors=True)
+        copy_filesystem_part(st, out)
+    return fw
+
+
+RUNTIMES = ("micropython", "pycopy")
+
+
 def main(argv):
     if len(argv) < 2 or argv[0] not in ("mpy", "romfs", "firmware"):
         sys.exit(__doc__)
+    runtime = os.environ.get("RUNTIME") or "micropython"
+    if runtime not in RUNTIMES:
+        raise ToolError("RUNTIME=%s: give %s" % (runtime, " or ".join(RUNTIMES)))
+    if runtime != "micropython" and argv[0] != "firmware":
+        raise ToolError("RUNTIME=%s is for make firmware; make %s builds for MicroPython" % (runtime, argv[0]))
     board = boards.load(argv[1])
     app = argv[2] if len(argv) > 2 and argv[2] else None
     if argv[0] == "mpy":
@@ -218,7 +252,7 @@ def main(argv):
     elif argv[0] == "romfs":
         print("wrote", build_romfs(board, app))
     else:
-        build_firmware(board, app, dry=os.environ.get("DRY_RUN") == "1")
+        build_firmware(board, app, dry=os.environ.get("DRY_RUN") == "1", runtime=runtime)
 
 
 if __name__ == "__main__":

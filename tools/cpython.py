@@ -35,7 +35,9 @@ def main(argv):
     if owner:
         raise ToolError("port %d is in use by %s: choose another, e.g. make run-cpython HTTP_PORT=%d"
                         % (a.http_port, owner, a.http_port + 1))
-    env = dict(os.environ, PYTHONPATH=boards.ROOT, PICOWEB_PORT=str(a.http_port))
+    # compat/cpython after picoweb: 1.8.2 apps importing uasyncio, ure, ubinascii ... run unmodified
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([boards.ROOT, os.path.join(boards.ROOT, "compat", "cpython")]),
+               PICOWEB_PORT=str(a.http_port))
     p = subprocess.Popen([sys.executable, os.path.basename(app), str(a.http_port)], cwd=os.path.dirname(app), env=env,
                          start_new_session=True)
     for sig in (signal.SIGINT, signal.SIGTERM):  # passed on as one Ctrl-C: the app ends, then this does

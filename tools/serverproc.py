@@ -89,6 +89,12 @@ def answers_http(port, host=HOST, timeout=2.0):
     return line.decode("latin-1").strip() if line.startswith(b"HTTP/") else None
 
 
+def _kib(heap):
+    # "128K", "2M" or a number of bytes, in KiB
+    h = str(heap).upper()
+    return int(h[:-1]) * (1024 if h[-1] == "M" else 1) if h[-1] in "KM" else int(h) // 1024
+
+
 class ServerProcess:
     # `script PORT *args` under `runtime`, with `path` as its module search path.
     def __init__(self, runtime, script, args=(), heap=None, path=(), cwd=None, output=None, wait=20.0):
@@ -107,7 +113,9 @@ class ServerProcess:
         elif runtime == "pycopy":  # its uasyncio from the sdists after the given path
             from tools import pycopy
 
-            cmd = [pycopy.pycopy()] + (["-X", "heapsize=%s" % heap] if heap else [])
+            # its uasyncio is compiled from source into the heap (about 20 KB, 64-bit), where
+            # MicroPython's asyncio is frozen: the heap asked for, and room for that
+            cmd = [pycopy.pycopy()] + (["-X", "heapsize=%dK" % (_kib(heap) + 64)] if heap else [])
             env["PYCOPYPATH"] = ":".join(list(path) + [pycopy.lib()])
         else:
             cmd = [sys.executable, "-u"]

@@ -1,7 +1,10 @@
 # Where the notes live on the board's filesystem: a btree database where the firmware has
 # the btree module (ESP8266, ESP32), else one small file per note. Either way a note is read
 # only when it is shown, so the heap holds one note at a time, not all of them.
-import os
+try:
+    import os
+except ImportError:  # Pycopy has only the u-named modules
+    import uos as os
 
 
 class FileStore:

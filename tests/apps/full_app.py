@@ -40,7 +40,7 @@ def headers_echo(req, resp):
 
 
 def headers_skip(req, resp):
-    yield from picoweb.jsonify(resp, {"headers": req.headers})
+    yield from picoweb.jsonify(resp, {"headers": hasattr(req, "headers")})  # none, as in 1.8.2
 
 
 def headers_leave(req, resp):
@@ -104,8 +104,37 @@ def late_boom(req, resp):
     raise ValueError("after one piece")
 
 
+def aclose_gen(req, resp):
+    # 1.8.2 apps end this way: what was written goes out, then the connection closes
+    yield from picoweb.start_response(resp, "text/plain")
+    yield from resp.awrite("written, ")
+    yield from resp.awrite("then closed")
+    yield from resp.aclose()
+
+
+async def aclose_async(req, resp):
+    await picoweb.start_response(resp, "text/plain")
+    await resp.awrite("one piece, then closed")
+    await resp.aclose()
+
+
+def awriteiter(req, resp):
+    yield from picoweb.start_response(resp, "text/plain")
+    yield from resp.awriteiter(s for s in ("a", b"b", "c"))
+
+
+async def awrite_slice(req, resp):
+    await picoweb.start_response(resp, "text/plain")
+    await resp.awrite("hello world", 6, 5)
+    await resp.awrite(b"[bytes]", 1, 5)
+
+
 ROUTES = [
     ("/", index),
+    ("/aclose-gen", aclose_gen),
+    ("/aclose-async", aclose_async),
+    ("/awriteiter", awriteiter),
+    ("/awrite-slice", awrite_slice),
     ("/raw", raw),
     ("/squares", squares),
     ("/preformatted", preformatted),

@@ -1,6 +1,9 @@
 # Multipart uploads (picoweb.multipart) as an app takes them, on both runtimes: saved to a file
 # in the folder given as argv[2], or hashed on the fly. (tests/test_uploads.py)
-import hashlib
+try:
+    import hashlib
+except ImportError:  # Pycopy has only the u-named modules
+    import uhashlib as hashlib
 import sys
 
 import picoweb
@@ -12,8 +15,10 @@ saved = []
 
 
 def hexdigest(h):
-    import binascii
-
+    try:
+        import binascii
+    except ImportError:
+        import ubinascii as binascii
     return binascii.hexlify(h.digest()).decode()
 
 

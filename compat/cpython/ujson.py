@@ -1,0 +1,2 @@
+# ujson: MicroPython's name for json
+from json import *  # noqa: F401,F403
