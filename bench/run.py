@@ -8,13 +8,14 @@ side by side in one run.
   board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
 - The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
 - Templates and optional modules: what each costs in heap on the 32-bit firmware.
+- Where the heap goes (bench/breakdown.py): resident, per connection, per request.
 - Pycopy (bench/pycopy_bench.py): picoweb against 1.8.2 on Pycopy's frozen 32-bit firmware.
 - A soak (bench/soak.py): 10,000 mixed requests on the ESP8266-sized virtual board.
 
 Results go to build/bench/results/latest.{json,md,png}; --publish also copies them to
 bench/results/, the copy the README quotes.
 Options: --quick (fewer, shorter rounds), --no-cpython, --no-throughput, --no-heap,
---no-templates, --no-pycopy, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
+--no-templates, --no-breakdown, --no-pycopy, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
 at once).
 """
 import json
@@ -31,6 +32,7 @@ BENCH = os.path.join(ROOT, "bench")
 BUILD = os.path.join(ROOT, "build", "bench")
 RESULTS = os.path.join(BUILD, "results")
 sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
+import breakdown  # noqa: E402  (bench/breakdown.py)
 import heap  # noqa: E402  (bench/heap.py)
 import pycopy_bench  # noqa: E402  (bench/pycopy_bench.py)
 import soak  # noqa: E402  (bench/soak.py)
@@ -213,6 +215,9 @@ def main():
     if "--no-templates" not in sys.argv:
         print("templates: heap while rendering, per loader ...", flush=True)
         results["templates"] = template_figures()
+    if "--no-breakdown" not in sys.argv:
+        print("where the heap goes: resident, per connection, per request (32-bit firmware) ...", flush=True)
+        results["breakdown"] = breakdown.run()
     if "--no-pycopy" not in sys.argv:
         print("Pycopy 3.6.1, frozen 32-bit firmware: picoweb and picoweb 1.8.2, smallest heap and throughput ...",
               flush=True)
@@ -290,6 +295,8 @@ def sections(r):
                            sk["requests"], ", ".join(soak.KINDS[k] for k in soak.SOAK), "one" if sk["concurrency"] == 1
                            else sk["concurrency"], sk["seconds"], sk["heap_after_warmup"], sk["heap_at_end"], sk["drift"],
                            ", ".join("%s x%d" % kv for kv in sk["unexpected"].items()) or "none"), ""]
+    if r.get("breakdown"):
+        out["breakdown"] = [breakdown.table(r["breakdown"])]
     pc = r.get("pycopy")
     if pc:
         old, new = pc["heap"]["picoweb-1.8.2"], pc["heap"]["picoweb"]
@@ -319,6 +326,7 @@ TITLES = {
     "heap": "Heap on the virtual board's 32-bit firmware (KiB)",
     "heap64": "The drop-in path on the 64-bit unix port: hello from .mpy (KiB)",
     "templates": "Templates (32-bit firmware, picoweb frozen; bytes of live heap)",
+    "breakdown": "Where the heap goes (32-bit firmware, picoweb and the harness app frozen; bytes)",
     "pycopy": "Pycopy 3.6.1: this picoweb against 1.8.2, each frozen into Pycopy's 32-bit unix port",
     "soak": "Soak: the board app (every optional module) at an ESP8266's heap",
     "modules": "Optional modules: heap each adds once imported (32-bit firmware, bytes)",

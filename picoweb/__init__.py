@@ -7,7 +7,7 @@ import gc
 
 from .compat import DONE, coroutine, event_loop, need
 from .conn import Connection, http_error, send, sendstream  # noqa: F401  (the API)
-from .http import NO_EXTRA, Server
+from .http import Server
 from .request import HTTPRequest  # noqa: F401
 from .status import HTTPError  # noqa: F401
 
@@ -45,15 +45,6 @@ def jsonify(writer, obj, status="200"):
 def redirect(writer, location, status="302"):
     """Sends a redirect to location (302 unless status says otherwise)."""
     yield from send(writer, b"", status, "text/plain", {"Location": location})
-
-
-def _write_parts(writer, part):
-    # A template's pieces in one write; one by one when the heap has no block for them together.
-    try:
-        writer.write("".join(part))
-    except MemoryError:
-        for s in part:
-            writer.write(s)
 
 
 class WebApp(Server):
@@ -101,68 +92,11 @@ class WebApp(Server):
 
         return _route
 
-    def mount(self, url, app):
-        """The sub-app sees paths without the prefix; the longest prefix is tried first. The hooks
-        of this app run for its requests too, before its own."""
-        app.url = url.rstrip("/")
-        app.parent = self
-        self.mounts.append(app)
-        self.mounts.sort(key=lambda a: -len(a.url))
-        app._rehook()
-
-    # ---- hooks: how extensions (picoweb.cors, picoweb.auth) and apps take part in every request ----
-
-    def before_request(self, f):
-        """Decorator: f(req, resp) runs before the handler of each request routed to this app (or
-        to an app mounted in it), whenever its routes were added; a generator or `async def` is
-        run to its end. If it answers (starts a response), the handler is skipped."""
-        self._hook(0, f)
-        return f
-
-    def after_request(self, f):
-        """Decorator: f(req, resp) runs after the handler returned, before the end of its response
-        goes out (headers can still be added while nothing was sent: resp.sent is False)."""
-        self._hook(1, f)
-        return f
-
-    def errorhandler(self, key):
-        """Decorator: f(req, resp, error) answers instead of picoweb's plain page: for key 404 or
-        405 (no route takes the request; error is the status), or an exception class (a handler
-        raised it; error is the exception). An app's own handle_exc() comes before it."""
-        def _add(f):
-            if self.error_handlers is None:
-                self.error_handlers = {}
-            self.error_handlers[str(key) if isinstance(key, int) else key] = f
-            return f
-
-        return _add
-
-    def _hook(self, i, f):
-        if self._own is None:
-            self._own = ([], [])
-        self._own[i].append(f)
-        self._rehook()
-
-    def _rehook(self):
-        # This app's effective hooks: its parent's, then its own; the same for those mounted in it.
-        p = self.parent
-        own = self._own or ([], [])
-        before = (p and p.hooks_before or []) + own[0]
-        after = (p and p.hooks_after or []) + own[1]
-        self.hooks_before = before or None
-        self.hooks_after = after or None
-        if before or after:
-            a = self
-            while a:  # the serving app checks this flag once per connection
-                a.hooked = True
-                a = a.parent
-        for sub in self.mounts:
-            sub._rehook()
-
     # ---- routing ----
 
     def resolve(self, req):
-        """The (mounted) app req goes to, and its route there: (handler, extra); else a string of
+        """The (mounted) app req goes to, and its route there (its url_map entry: pattern, handler
+        and maybe extra); else a string of
         the methods the path has routes for (405), or None (404). OPTIONS on a path that has
         routes is answered 204 with those methods. Sets req.path as that app sees it, and
         req.url_match and req.params. (One method: a call costs as much as a route's match.)"""
@@ -194,8 +128,7 @@ class WebApp(Server):
                 m = p.match(path)
                 if not m:
                     continue
-            x = e[2] if len(e) > 2 else NO_EXTRA
-            ms = x.get("methods")
+            ms = e[2].get("methods") if len(e) > 2 else None
             if ms and method not in ms and not (method == "HEAD" and "GET" in ms):
                 allowed = ", ".join(ms) if allowed is None else allowed + ", " + ", ".join(ms)
                 continue
@@ -204,9 +137,9 @@ class WebApp(Server):
                 req.params = m if type(m) is dict else {}
             else:
                 req.params = {}
-            return app, (e[1], x)
-        if allowed and method == "OPTIONS":
-            return app, (_options(allowed), {"headers": "parse"})  # parsed: a hook may answer a CORS preflight
+            return app, e
+        if allowed and method == "OPTIONS":  # parsed: a hook may answer a CORS preflight
+            return app, (None, _options(allowed), {"headers": "parse"})
         return app, allowed
 
     # ---- answers the app provides ----
@@ -217,42 +150,14 @@ class WebApp(Server):
 
         yield from serve_static(self, req, resp)
 
-    @coroutine
-    def sendfile(self, writer, fname, content_type=None, headers=None):
-        """Sends the file fname (relative to the app's folder) with its MIME type and length; 404 if missing."""
-        from .static import sendfile
+    def __getattr__(self, name):
+        # The methods that only some apps call (mount(), the hooks, templates, sendfile()) live in
+        # app_more.py, attached to the class on the first use of one: until then they take no heap.
+        from . import app_more
 
-        yield from sendfile(self, writer, fname, content_type, headers)
-
-    def _load_template(self, name):
-        if self.template_loader is None:
-            from .template import loader_for
-
-            self.template_loader = loader_for(self.pkg, self.template_escape)
-        return self.template_loader.load(name)
-
-    @coroutine
-    def render_template(self, writer, tmpl_name, args=()):
-        """Streams the template's pieces as they are generated, gathered into sends of
-        about 512 bytes: the whole page is never held.
-        """
-        part = []
-        n = 0
-        for s in self._load_template(tmpl_name)(*args):
-            part.append(s)
-            n += len(s)
-            if n >= 512:
-                _write_parts(writer, part)
-                part = []
-                n = 0
-                yield from writer.drain()
-        if part:
-            _write_parts(writer, part)
-            yield from writer.drain()
-
-    def render_str(self, tmpl_name, args=()):
-        """Renders template tmpl_name with args into one string."""
-        return "".join(self._load_template(tmpl_name)(*args))
+        if app_more.attach(WebApp, name):
+            return getattr(self, name)
+        raise AttributeError(name)
 
     # ---- serving ----
 

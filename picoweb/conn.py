@@ -72,33 +72,31 @@ class Connection:
         self.pos = 0
         return True
 
-    def line(self, limit, status):
-        """A complete buffered line (with its b"\n"), or None if more must be read first;
-        HTTPError(status) when it is longer than limit.
-        """
+    def eol(self, limit, status):
+        """The index of the b"\n" that ends the buffered line at pos, or -1 if more must be read
+        first; HTTPError(status) when the line is longer than limit. (The head parser works on
+        the buffer by index: nothing is allocated for a line it does not keep.)"""
         buf = self.buf
         pos = self.pos
         i = buf.find(b"\n", pos)
         if i < 0:
             if len(buf) - pos > limit:
                 raise HTTPError(status)
-            return None
+            return -1
         if i - pos >= limit:
             raise HTTPError(status)
-        self.pos = i + 1
-        return buf[pos : i + 1]
+        return i
 
-    @coroutine
-    def readline(self, limit=1024):
-        """For handlers: a line with its b"\n", b"" at EOF."""
-        while True:
-            l = self.line(limit, 431)
-            if l is not None:
-                return l
-            if not (yield from self._fill()):
-                l = self.buf[self.pos :]
-                self.pos = len(self.buf)
-                return l
+    def line(self, limit, status):
+        """A complete buffered line (with its b"\n"), or None if more must be read first;
+        HTTPError(status) when it is longer than limit.
+        """
+        i = self.eol(limit, status)
+        if i < 0:
+            return None
+        pos = self.pos
+        self.pos = i + 1
+        return self.buf[pos : i + 1]
 
     @coroutine
     def read(self, n=-1):
@@ -150,24 +148,6 @@ class Connection:
             self.left = -1 if not left and self.chunks else left  # chunked: the next size line is due
         return d
 
-    @coroutine
-    def readexactly(self, n):
-        """Exactly n body bytes (EOFError if the client ends first)."""
-        b = b""
-        while len(b) < n:
-            d = yield from self.read(n - len(b))
-            if not d:
-                raise EOFError
-            b += d
-        return b
-
-    @coroutine
-    def readinto(self, buf):
-        """Reads body bytes into buf; returns how many."""
-        d = yield from self.read(len(buf))
-        buf[: len(d)] = d
-        return len(d)
-
     # ---- writing ----
 
     def begin(self, head, keep, http10):
@@ -177,14 +157,6 @@ class Connection:
         self.keep = keep
         self.status = self.hdr = self.held = self.extra = None
         self.sent = False
-
-    def add_headers(self, lines):
-        """Header lines ("Name: value\\r\\n"...) for the next response's head, whatever its handler
-        sends (as picoweb.cors adds its headers from a before_request hook)."""
-        if lines:
-            if type(lines) is str:
-                lines = lines.encode()
-            self.extra = self.extra + lines if self.extra else lines
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
         """Prepare the status line and headers; they are sent with the body."""
@@ -208,60 +180,62 @@ class Connection:
         else:
             self.hdr = self._ch = h.encode()
 
-    def upgrade(self, head, status="101"):
-        """Sends head (a whole response head) now and hands the connection to the handler, which
-        speaks another protocol on it (as picoweb.websocket does): its reads are no longer
-        bounded by a request body, and it is closed when the handler returns."""
-        self.status = status
-        self.keep = False
-        self.left = None
-        self._raw(head)
-        return self.drain()
-
-    def _head(self, n):
-        # The header block, finished with the framing of a body of n bytes (None: unknown).
+    def _head(self, n, b=b""):
+        # The header block, finished with the framing of a body of n bytes (None: unknown),
+        # and b, the body's first piece (framed as a chunk when the body is chunked), after it:
+        # formatted as one block, so that a response is one allocation and one send.
         h = self.hdr
-        self.hdr = None
-        if self.extra:
-            h += self.extra
-            self.extra = None
+        x = self.extra or b""
         if self.length is not None:
             n = self.length
-        if n is not None:
-            if n >= 0:
-                h += b"Content-Length: %d\r\n" % n
-        elif self.nobody:
-            pass  # HEAD: no body follows, so no framing is needed
-        elif self.keep and not self.http10:
-            self.chunked = True
-            h += b"Transfer-Encoding: chunked\r\n"
+        if n is None:
+            if self.nobody:
+                pass  # HEAD: no body follows, so no framing is needed
+            elif self.keep and not self.http10:
+                self.chunked = True
+            else:
+                self.keep = False  # the end of the connection ends the body
+        e = b"Connection: close\r\n\r\n" if not self.keep else (
+            b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
+        if n is not None and n >= 0:
+            h = b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b)
+        elif not self.chunked:
+            h = b"%s%s%s%s" % (h, x, e, b)
+        elif b:
+            h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
         else:
-            self.keep = False  # the end of the connection ends the body
-        if not self.keep:
-            return h + b"Connection: close\r\n\r\n"
-        if self.http10:
-            return h + b"Connection: keep-alive\r\n\r\n"  # an HTTP/1.0 client asked for it
-        return h + b"\r\n"
+            h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
+        self.hdr = self.extra = None  # once formatted: on a MemoryError, the caller tries without b
+        return h
 
-    def _out(self, h, b):
-        # Hand header bytes h and body piece b, framed, to the socket; small ones in one write.
+    def _send(self, n, b):
+        # The head (if it is due; n: the body's length, as _head() takes it) and body piece b,
+        # framed; a small piece in the head's block, a large one (or one the heap has no block
+        # for together with the head) written on its own. Nothing counts as sent before a write:
+        # a head the heap has no room for leaves the response to the error page.
+        blk = h = None
+        if len(b) <= 1024 and (self.hdr is not None or self.chunked):
+            try:
+                if type(b) is not bytes:
+                    b = bytes(b)  # %s formats only bytes as their content
+                blk = self._head(n, b) if self.hdr is not None else b"%x\r\n%s\r\n" % (len(b), b)
+            except MemoryError:
+                pass  # written piece by piece below
+        if blk is None and self.hdr is not None:
+            h = self._head(n)
         self.sent = True
         try:
-            t = None
-            if self.chunked:
-                h += b"%x\r\n" % len(b)
-                t = b"\r\n"
-            if len(b) <= 1024:  # small: in one write (one syscall)
-                try:
-                    b = h + b + t if t else h + b
-                    h = t = None
-                except MemoryError:
-                    pass  # no block for them together: written one by one
-            if h:
+            if blk is not None:
+                self.w.write(blk)
+                return
+            if h is not None:
                 self.w.write(h)
-            self.w.write(b)
-            if t:
-                self.w.write(t)
+            if self.chunked:
+                self.w.write(b"%x\r\n" % len(b))
+                self.w.write(b)
+                self.w.write(b"\r\n")
+            else:
+                self.w.write(b)
         except Exception:
             self.broken()
             raise
@@ -282,18 +256,17 @@ class Connection:
         if self.hdr is None:
             if self.status is None:
                 self.status = self.keep = 0  # a raw response written by the handler: close after it
-            self._out(b"", buf)
+            self._send(None, buf)
         elif self.length is None and self.held is None:
             # The first piece waits for the next one or for the handler's end: a response
             # written in one piece then goes out in one send, with its Content-Length.
             self.held = buf if type(buf) is bytes else bytes(buf)
         else:
-            h = self._head(None)
-            if self.held is not None:
-                self._out(h, self.held)
+            held = self.held
+            if held is not None:
                 self.held = None
-                h = b""
-            self._out(h, buf)
+                self._send(None, held)
+            self._send(None, buf)
 
     def end(self):
         """The handler returned: queue what is pending and the end of the body.
@@ -301,12 +274,11 @@ class Connection:
         """
         if self.hdr is not None:
             held = self.held
-            h = self._head(len(held) if held is not None else None if self.nobody else 0)
             if held is not None:
                 self.held = None
-                self._out(h, held)
+                self._send(len(held), held)
             else:
-                self._raw(h)
+                self._raw(self._head(None if self.nobody else 0))
         elif self.chunked:
             self.chunked = False
             self._raw(b"0\r\n\r\n")
@@ -341,31 +313,14 @@ class Connection:
 
     awritestr = awrite  # write() takes str as well as bytes
 
-    @coroutine
-    def awriteiter(self, iterable):
-        """Writes each piece (str or bytes) of iterable to the response, as it comes."""
-        for buf in iterable:
-            yield from self.awrite(buf)
+    def __getattr__(self, name):
+        # The methods handlers seldom call (conn_more.py) are attached to the class on the first
+        # use of one: until then they take no heap.
+        from . import conn_more
 
-    @coroutine
-    def aclose(self):
-        """Ends the response (what is pending goes out first) and closes the connection; the
-        framework does it after the response otherwise."""
-        self.keep = False
-        try:
-            if self.end():
-                yield from self.drain()
-        except Exception:
-            pass  # the client is gone: closing is all that is left
-        self.w.close()
-        try:
-            yield from self.w.wait_closed()
-        except OSError:
-            pass
-
-    def get_extra_info(self, name):
-        """The transport's extra information, e.g. "peername"."""
-        return self.w.get_extra_info(name)
+        if conn_more.attach(Connection, name):
+            return getattr(self, name)
+        raise AttributeError(name)
 
 
 @coroutine

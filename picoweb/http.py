@@ -44,7 +44,7 @@ class Server:
     # ---- what a subclass supplies ----
 
     def resolve(self, req):
-        """Where req goes: (app, found), found being (handler, extra) for a route, a string of
+        """Where req goes: (app, found), found being a route (pattern, handler[, extra]), a string of
         the allowed methods when only other methods have one (405), None (404). Sets req.path
         as the app sees it and req.params/url_match. Here: nowhere."""
         return self, None
@@ -213,26 +213,38 @@ class Server:
         debug = self.debug
         hooked = self.hooked
         resolve = self.resolve
-        line = c.line
+        eol = c.eol
         begin = c.begin
         end = c.end
-        l = first = None
+        first = req = found = extra = h = r = None
         while True:
-            first = None
+            # Between requests the connection holds nothing of the last one: its request, headers
+            # and what was read of it are garbage (an idle keep-alive connection costs its
+            # objects only).
+            first = req = found = extra = h = r = None
+            if c.pos >= len(c.buf):
+                c.buf = b""
+                c.pos = 0
             c.since = n = now()  # reading a head since: a newer connection may take its slot (admit.py)
             c.deadline = later(n, t)
             t = idle
             try:
-                l = line(maxl, 414)
-                while l is None or l == b"\r\n" or l == b"\n":  # RFC 9112: skip empty lines first
-                    if l is None and not (yield from c._fill()):
-                        return True
-                    l = line(maxl, 414)
-                first = l
-                req = new_request(c, l)
+                while True:  # the request line; RFC 9112: empty lines before it are skipped
+                    e = eol(maxl, 414)
+                    if e < 0:
+                        if not (yield from c._fill()):
+                            return True
+                        continue
+                    p = c.pos
+                    c.pos = e + 1
+                    if e != p and (e != p + 1 or c.buf[p] != 13):
+                        break
+                if debug >= 0:
+                    first = c.buf[p : e + 1]  # for the log line of a bad request
+                req = new_request(c, c.buf, p, e)
                 app, found = resolve(req)
                 if type(found) is tuple:
-                    extra = found[1]
+                    extra = found[2] if len(found) > 2 else NO_EXTRA
                     mode = extra.get("headers", app.headers_mode)
                 else:
                     extra = NO_EXTRA
@@ -246,17 +258,19 @@ class Server:
                     h = {} if mode == "parse" else None
                     n = 0
                     while True:
-                        l = line(maxl, 431)
-                        while l is None:
+                        e = eol(maxl, 431)
+                        while e < 0:
                             if not (yield from c._fill()):
                                 return True
-                            l = line(maxl, 431)
-                        if l == b"\r\n" or l == b"\n":
-                            break
+                            e = eol(maxl, 431)
+                        p = c.pos
+                        c.pos = e + 1
+                        if e == p or (e == p + 1 and c.buf[p] == 13):
+                            break  # the empty line that ends the head
                         n += 1
                         if n > maxh:
                             raise HTTPError(431)
-                        keep = header(c, l, h, keep)
+                        keep = header(c, c.buf, p, e, h, keep)
                     if h is not None:  # "skip": a route that has no req.headers (as in 1.8.2)
                         req.headers = h
                     if c.hosts != 1 and (c.hosts or req.proto == "HTTP/1.1"):
@@ -291,7 +305,7 @@ class Server:
                             if c.status is not None:  # a hook answered: the handler is skipped
                                 break
                     if c.status is None:
-                        r = found[0](req, c)
+                        r = found[1](req, c)
                         if r is not None and hasattr(r, "send"):  # compat.result(), inline: the hot path
                             r = yield from r
                     if hooked and app.hooks_after:
@@ -361,75 +375,104 @@ _NOT_TOKEN = re.compile(b"[^!#$%&'*+.^_`|~0-9A-Za-z-]")  # a method or field nam
 _NOT_TARGET = re.compile(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
 _METHODS = {b"GET": "GET", b"HEAD": "HEAD", b"POST": "POST", b"PUT": "PUT", b"DELETE": "DELETE",
             b"OPTIONS": "OPTIONS", b"PATCH": "PATCH"}  # the usual ones: no str made for them
-_PROTOS = {b"HTTP/1.1\r\n": "HTTP/1.1", b"HTTP/1.0\r\n": "HTTP/1.0", b"HTTP/1.1\n": "HTTP/1.1",
-           b"HTTP/1.0\n": "HTTP/1.0"}
 
 
-def _request(c, line):
-    # The request line (RFC 9112 3): method SP request-target SP HTTP-version, exactly; the
-    # request, not yet routed. The target is in origin form ("/path?query").
-    try:
-        method, target, proto = line.split(b" ")
-    except ValueError:
+def _span(r):
+    # r.search(buf, pos, endpos): a regex search in part of a buffer, with no copy of that part,
+    # where the engine takes pos and endpos (MicroPython, CPython); Pycopy's ignores them: a slice.
+    s = r.search
+    if s(b"a b", 0, 1):
+        return lambda b, p, j: s(b[p:j])
+    return s
+
+
+_bad_token = _span(_NOT_TOKEN)
+_bad_target = _span(_NOT_TARGET)
+
+
+def _request(c, buf, p, e):
+    # The request line buf[p:e+1] (RFC 9112 3): method SP request-target SP HTTP-version,
+    # exactly; the request, not yet routed. The target is in origin form ("/path?query").
+    q = e - 1 if buf[e - 1] == 13 else e  # the line without its end
+    a = buf.find(b" ", p, q)
+    b = buf.find(b" ", a + 1, q) if a > p else -1
+    if b < 0 or buf.find(b" ", b + 1, q) >= 0:
         raise HTTPError(400)
-    p = _PROTOS.get(proto)
-    if p is None:
-        raise HTTPError(505 if proto[:5] == b"HTTP/" and proto[5:6].isdigit() else 400)
-    m = _METHODS.get(method)
-    if m is None:
-        if not method or _NOT_TOKEN.search(method):
-            raise HTTPError(400)
-        m = method.decode()
-    if target[:1] != b"/" or _NOT_TARGET.search(target):
+    v = b + 1
+    if q - v == 8 and buf.startswith(b"HTTP/1.", v) and (buf[v + 7] == 49 or buf[v + 7] == 48):
+        proto = "HTTP/1.1" if buf[v + 7] == 49 else "HTTP/1.0"
+    else:
+        raise HTTPError(505 if buf.startswith(b"HTTP/", v) and q - v > 5 and 48 <= buf[v + 5] <= 57 else 400)
+    if a - p == 3 and buf.startswith(b"GET", p):
+        m = "GET"
+    else:
+        mb = buf[p:a]
+        m = _METHODS.get(mb)  # the usual ones: no str made for them
+        if m is None:
+            if _bad_token(mb, 0, len(mb)):
+                raise HTTPError(400)
+            m = mb.decode()
+    if buf[a + 1] != 47 or _bad_target(buf, a + 1, b):  # "/"
         raise HTTPError(400)
     req = HTTPRequest()
     req.method = m
-    req.proto = p
+    req.proto = proto
     req.reader = c
-    path = target.decode()
+    path = buf[a + 1 : b].decode()  # a path that is a name MicroPython knows (a route's) costs no str
     if "?" in path:
         path, _, req.qs = path.partition("?")
     req.path = path
     return req
 
 
-def _header(c, l, h, keep):
-    # One header field line (RFC 9112 5): the framing fields are checked; all kept in h (bytes,
-    # as sent) unless h is None.
-    k, sep, v = l.partition(b":")
+def _header(c, buf, p, e, h, keep):
+    # The header field line buf[p:e+1] (RFC 9112 5): the framing fields are checked; all kept in
+    # h (bytes, as sent) unless h is None.
+    j = buf.find(b":", p, e)
     # a name is a token, with no whitespace before the colon; a line that starts with whitespace
     # continues the previous one (obs-fold): both 400 (5.1, 5.2), as a request smuggling attempt
-    if not sep or not k or _NOT_TOKEN.search(k):
+    if j <= p or _bad_token(buf, p, j):
         raise HTTPError(400)
-    # no CR but the terminator's (v ends with its LF), no NUL (RFC 9110 5.5)
-    if v.find(b"\r", 0, len(v) - 2) >= 0 or v.find(b"\0") >= 0:
+    q = e - 1 if buf[e - 1] == 13 else e  # the value ends before the line's end
+    # no CR but the terminator's, no NUL (RFC 9110 5.5)
+    if buf.find(b"\r", j, q) >= 0 or buf.find(b"\0", j, q) >= 0:
         raise HTTPError(400)
-    v = v.strip(b" \t\r\n")
-    lk = k.lower() if k[0] in b"cCtTeEhH" else b""  # only framing fields and Host need a closer look
-    if lk == b"content-length":
-        if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
-            raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
-        c.left = int(v)
-    elif lk == b"connection":
-        v = v.lower()
-        if b"close" in v:
-            keep = False
-        elif b"keep-alive" in v:
-            keep = True
-    elif lk == b"transfer-encoding":
-        if c.left is not None:
-            raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
-        if v.lower() != b"chunked" or c.chunks:
-            raise HTTPError(501)  # no other transfer coding is supported
-        c.chunks = 1
-    elif lk == b"expect":
-        if v.lower() != b"100-continue":
-            raise HTTPError(417)
-        c.expect = True  # answered once the head is read (_framing)
-    elif lk == b"host":
-        c.hosts += 1
+    a = j + 1
+    while a < q and (buf[a] == 32 or buf[a] == 9):
+        a += 1
+    while q > a and (buf[q - 1] == 32 or buf[q - 1] == 9):
+        q -= 1
+    k = v = None
+    n = j - p
+    # only the framing fields and Host need a closer look: names of their lengths and initials
+    if (n == 4 or n == 6 or n == 10 or n == 14 or n == 17) and buf[p] | 32 in b"hect":
+        k = buf[p:j]
+        lk = k.lower()
+        v = buf[a:q]
+        if lk == b"content-length":
+            if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
+                raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
+            c.left = int(v)
+        elif lk == b"connection":
+            lv = v.lower()
+            if b"close" in lv:
+                keep = False
+            elif b"keep-alive" in lv:
+                keep = True
+        elif lk == b"transfer-encoding":
+            if c.left is not None:
+                raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
+            if v.lower() != b"chunked" or c.chunks:
+                raise HTTPError(501)  # no other transfer coding is supported
+            c.chunks = 1
+        elif lk == b"expect":
+            if v.lower() != b"100-continue":
+                raise HTTPError(417)
+            c.expect = True  # answered once the head is read (_framing)
+        elif lk == b"host":
+            c.hosts += 1
     if h is not None:
-        h[k] = v
+        h[k or buf[p:j]] = v if v is not None else buf[a:q]
     return keep
 
 

@@ -13,10 +13,11 @@ LAYERS = [
     ["compat_cpython", "compat_pycopy"],  # the parts of compat only CPython or Pycopy loads
     ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler"],  # no picoweb imports
     ["status", "route", "cookies"],  # statuses; routes with <name> parts; cookies
-    ["chunked", "admit"],  # the chunk decoder; waiting for a slot
+    ["chunked", "admit", "conn_more"],  # the chunk decoder; waiting for a slot; the seldom-used Connection methods
     ["conn"],  # the connection: body reading, response writing
     ["request", "static"],  # the request object; static files
     ["http", "template"],  # the server and the head parser; template loaders
+    ["app_more"],  # the WebApp methods only some apps call: mounts, hooks, templates, sendfile()
     ["__init__"],  # WebApp: routes, mounts, hooks, the 1.8.2 helpers
     ["stats", "cors", "auth", "sse", "websocket", "multipart"],  # extensions: public API and hooks
 ]
