@@ -18,6 +18,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)  # this script runs from bench/: the tools are beside it
@@ -114,7 +115,11 @@ def per_connection(port, opening):
     # live heap held by CONNS connections that sent `opening` (and read its answer, if whole)
     probe = Client(port)
     try:
-        before = probe.get("/_m/live")
+        for _ in range(100):  # the connections of the last measure gone: the probe's own is left
+            before, conns = probe.get("/_m/live")
+            if conns == 1:
+                break
+            time.sleep(0.05)
         held = []
         for _ in range(CONNS):
             c = Client(port)
@@ -122,8 +127,13 @@ def per_connection(port, opening):
             if opening.endswith(b"\r\n\r\n"):
                 response(c.s)
             held.append(c)
-        probe.get("/_m/live")  # the connections' first reads done
-        after = probe.get("/_m/live")
+        for _ in range(100):  # every connection accepted and at its first read
+            after, conns = probe.get("/_m/live")
+            if conns == CONNS + 1:
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("the server holds %d connections, not %d" % (conns, CONNS + 1))
         for c in held:
             c.close()
         return (after - before) / CONNS

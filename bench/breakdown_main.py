@@ -61,7 +61,7 @@ def steps(req, resp):
 
 @app.route("/_m/live")
 def live_now(req, resp):
-    yield from picoweb.jsonify(resp, live())
+    yield from picoweb.jsonify(resp, [live(), len(app._conns)])
 
 
 @app.route("/_m/start")

@@ -69,9 +69,9 @@ async def door(server, sock):
     rb = server._rb
     n = None
     a = server.admission
-    # a slow one to take the place of, or heap and a place in the queue to wait in: else (a
-    # flood), 503 at once
-    room = slowest(server) is not None or gc.mem_free() >= RESERVE and (a is None or a.waiting < server.max_conns)
+    # a slow one to take the place of, or a place in the queue to wait in: else (a flood), 503
+    # at once
+    room = slowest(server) is not None or a is None or a.waiting < server.max_conns
     for _ in range(LOOK // POLL if room else 0):
         n = sock.readinto(rb)  # None while nothing has come: the socket doesn't block
         if n is not None:
@@ -86,8 +86,15 @@ async def door(server, sock):
             await sleep_ms(POLL)  # the slow one ends, and its heap is freed
             gc.collect()
             return first
-        if gc.mem_free() >= RESERVE:  # heap enough to wait for a slot (wait_for_slot())
-            return bytes(rb[:n])
+        first = bytes(rb[:n])
+        # Heap low: the listener waits with the newcomer (others wait in the kernel's queue, at no
+        # cost) until the connections that hold it end; then it waits for a slot (wait_for_slot()).
+        end = ticks_add(ticks_ms(), server.header_timeout)
+        while gc.mem_free() < RESERVE and ticks_diff(end, ticks_ms()) > 0:
+            await sleep_ms(POLL)
+            gc.collect()
+        if gc.mem_free() >= RESERVE:
+            return first
     try:
         sock.send(BUSY)
         while sock.readinto(rb):  # what came of the request: closing on unread data resets the connection

@@ -57,11 +57,16 @@ class Connection:
         # One read from the socket; False on EOF. Outside the request head (whose
         # deadline the server set) each read gets a deadline of its own.
         rb = self.rb
-        op = self.r.read(self.bufsize) if rb is None else self.r.readinto(rb)
-        n = yield from (op if self.deadline is not None else _bounded(self, op))
         if rb is None:
-            d = n
+            op = self.r.read(self.bufsize)
+            d = yield from (op if self.deadline is not None else _bounded(self, op))
         else:
+            # MicroPython, Pycopy: what has come already is taken at once; only an empty socket
+            # is waited for (each wait costs the poller an entry, and the loop a round)
+            n = self.r.s.readinto(rb)
+            if n is None:
+                op = self.r.readinto(rb)
+                n = yield from (op if self.deadline is not None else _bounded(self, op))
             d = bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
         if not d:
             return False
