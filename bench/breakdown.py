@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where picoweb's heap goes, on the virtual board's 32-bit firmware with picoweb and the
-harness app frozen in (bench/breakdown_main.py as its main.py):
+harness app frozen in (its main.py run after bench/breakdown_main.py, which measures):
 
 - resident: each import and set-up step, after a collection;
 - per connection: the live heap an idle keep-alive connection holds after its first request,
@@ -147,7 +147,13 @@ def run(heap=512 * 1024):
     with tempfile.TemporaryDirectory() as tmp:
         f = os.path.join(tmp, "flash")
         shutil.copytree(flash, f)
-        shutil.copy(os.path.join(ROOT, "bench", "breakdown_main.py"), os.path.join(f, "main.py"))
+        with open(os.path.join(ROOT, "bench", "breakdown_main.py")) as a, open(os.path.join(f, "main.py")) as b:
+            app = b.read()
+            if app.count("\napp.run(") != 1:
+                sys.exit("the harness app's main.py has no app.run( line to measure before")
+            main = a.read() + app.replace("\napp.run(", "\nprobe(app)\napp.run(", 1)
+        with open(os.path.join(f, "main.py"), "w") as m:
+            m.write(main)
         b = BoardProcess(fwbin, f, heap, wait=15)
         try:
             if not b.ok:

@@ -1,6 +1,13 @@
-# Per-request CPU cost of picoweb's request path, without sockets: N requests are
-# fed to one connection through an in-memory stream. Run: micropython bench/profile_core.py
-# (with picoweb on MICROPYPATH). Prints microseconds per request and heap per request.
+# Per-request CPU cost of picoweb's request path, without sockets: N requests are fed to one
+# connection through an in-memory stream. Prints microseconds and heap per request for the whole
+# path (_serve_conn), then the same per stage, each run alone N times on a prepared connection:
+# head parsing (the request line and the header lines), the request object, routing, framing
+# (begin, start, the head formatted), the handler's dispatch (its generator, start_response,
+# awrite), and the write to the stream.
+# Run on the firmware picoweb is frozen into, at a board's heap (a large heap full of holes
+# makes MicroPython's allocator scan: stages that allocate several blocks then look slow):
+#   MICROPYPATH=.frozen build/fw/picoweb-32/micropython -X heapsize=64K bench/profile_core.py
+# or with picoweb from source (micropython, or CPython: python bench/profile_core.py).
 import gc
 import sys
 import time
@@ -11,13 +18,19 @@ except ImportError:
     import uasyncio as asyncio
 
 import picoweb
+from picoweb import http
+from picoweb.request import HTTPRequest
 
 REQ = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\n\r\n"
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 
 
+def us():
+    return time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
+
+
 class Stream:
-    # Reads return one request each, N times; writes are counted and dropped.
+    # Reads return one request each, n times; writes are counted and dropped.
     def __init__(self, n):
         self.n = n
         self.out = 0
@@ -50,9 +63,9 @@ async def main():
     s = Stream(N)
     c = picoweb.Connection(s, s, 512)
     gc.collect()
-    t = time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
+    t = us()
     await app._serve_conn(c)
-    t2 = time.ticks_us() if hasattr(time, "ticks_us") else time.perf_counter_ns() // 1000
+    t2 = us()
     print("%.2f us/request, %d bytes out/request" % ((t2 - t) / N, s.out // N))
     if hasattr(gc, "mem_alloc"):  # MicroPython: the heap each request allocates (garbage included)
         s = Stream(100)
@@ -66,4 +79,102 @@ async def main():
         print("%d bytes allocated/request" % (a // 100))
 
 
+# ---- the stages, each alone ----
+
+s = Stream(0)
+c = picoweb.Connection(s, s, 512)
+LINE_END = REQ.find(b"\n")
+
+
+def head():
+    # the request line and the two header lines, parsed in the buffer
+    c.buf = REQ
+    c.pos = 0
+    e = c.eol(1024, 414)
+    c.pos = e + 1
+    req = http._request(c, REQ, 0, e)
+    h = {}
+    c.left = None
+    c.hosts = 0
+    while True:
+        p = c.pos
+        e = c.eol(1024, 431)
+        c.pos = e + 1
+        if e - p < 2:
+            break
+        http._header(c, REQ, p, e, h, True)
+    return req
+
+
+def request_object():
+    req = HTTPRequest()
+    req.method = "GET"
+    req.proto = "HTTP/1.1"
+    req.reader = c
+    req.path = "/"
+    return req
+
+
+REQUEST = head()
+
+
+def routing():
+    return app.resolve(REQUEST)
+
+
+def framing():
+    c.begin(False, True, False)
+    c.start("200", "text/html; charset=utf-8")
+    return c._head(11, b"Hello world")
+
+
+HANDLER = app.resolve(REQUEST)[1][1]
+
+
+def dispatch():
+    # the handler's generator run to its end, its write going nowhere
+    c.begin(False, True, False)
+    c.hdr = None  # a raw write: the handler's own framing is not counted twice
+    c.status = "200"
+    for _ in HANDLER(REQUEST, c):
+        pass
+
+
+def write():
+    c.begin(False, True, False)
+    c.start("200", "text/html; charset=utf-8")
+    c.write(b"Hello world")
+    c.end()
+
+
+STAGES = [("head parsing", head), ("request object", request_object), ("routing", routing),
+          ("framing", framing), ("handler dispatch", dispatch), ("write and end", write)]
+
+
+def stages(n):
+    base_t = us()
+    for _ in range(n):
+        pass
+    base = us() - base_t
+    print("per stage (each alone, %d times):" % n)
+    for name, f in STAGES:
+        f()  # warm: first-use imports and caches
+        gc.collect()
+        t = us()
+        for _ in range(n):
+            f()
+        t = us() - t - base
+        a = ""
+        if hasattr(gc, "mem_alloc"):
+            gc.collect()
+            gc.disable()
+            m = gc.mem_alloc()
+            for _ in range(100):
+                f()
+            a = ", %d bytes" % ((gc.mem_alloc() - m) // 100)
+            gc.enable()
+        print("  %-18s %6.2f us%s" % (name, t / n, a))
+
+
 asyncio.run(main())
+stages(N)

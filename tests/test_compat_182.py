@@ -16,7 +16,6 @@
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -250,16 +249,7 @@ class AppServer:
         self.ok = ServerProcess._listening(self, START_WAIT)
 
     alive = ServerProcess.alive
-
-    def stop(self):
-        # MicroPython and Pycopy ignore SIGTERM: SIGINT, then SIGKILL
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(3)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+    stop = ServerProcess.stop  # MicroPython and Pycopy ignore SIGTERM: SIGINT, then SIGKILL
 
     def output(self, lines=40):
         self.log.flush()

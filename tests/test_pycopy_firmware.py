@@ -4,7 +4,6 @@
 # ESP ports' builds as DRY_RUN prints them.
 import ast
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from tools import build  # noqa: E402
 from tools import firmware  # noqa: E402
 from tools import pycopy  # noqa: E402
 from tools.frameworks import sdist  # noqa: E402
-from tools.serverproc import free_port  # noqa: E402
+from tools.serverproc import ServerProcess, free_port  # noqa: E402
 
 UNIX = boards.load("unix")
 NOTES = os.path.join(ROOT, "examples", "notes")
@@ -75,13 +74,7 @@ class Served:
         return self.log.read()
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(3)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        ServerProcess.stop(self)
         out = self.output()
         self.log.close()
         return out
