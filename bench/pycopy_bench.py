@@ -23,13 +23,7 @@ def firmware(fw, app):
     """(binary, flash folder): Pycopy with the framework, uasyncio and the staged app frozen in;
     main.py and static/ in the flash folder, as `make firmware RUNTIME=pycopy` lays them out."""
     d = os.path.join(frameworks.WORK, "pycopy-%s-%s" % (fw.name, app))
-    st = frameworks.stage_app(fw, app, os.path.join(d, "stage"))
-    flash = os.path.join(d, "flash")
-    shutil.rmtree(flash, ignore_errors=True)
-    os.makedirs(flash)
-    shutil.copy(os.path.join(st, "main.py"), flash)
-    if os.path.isdir(os.path.join(st, "static")):
-        shutil.copytree(os.path.join(st, "static"), os.path.join(flash, "static"))
+    st, flash = frameworks.staged_flash(fw, app, d)
     sources = fw.libs + [os.path.join(pycopy.lib(), "uasyncio")] + frameworks.app_modules(st)
     binary = pycopy.build_unix_firmware(sources, os.path.join(d, "pycopy"), 32)
     return binary, flash

@@ -159,10 +159,9 @@ def frozen_manifest(fw, path):
     return path
 
 
-def prepare(fw, app, delivery):
-    """(firmware binary, flash folder) for the app under the delivery: frozen, mpy or py."""
-    key = "%s-%s-%s" % (fw.name, app, delivery)
-    d = os.path.join(WORK, key)
+def staged_flash(fw, app, d):
+    """(stage, flash): the app staged in d/stage/, and d/flash/, the board's filesystem: its
+    main.py and static/ (the rest is frozen, or goes to lib/)."""
     st = stage_app(fw, app, os.path.join(d, "stage"))
     flash = os.path.join(d, "flash")
     shutil.rmtree(flash, ignore_errors=True)
@@ -170,6 +169,13 @@ def prepare(fw, app, delivery):
     shutil.copy(os.path.join(st, "main.py"), flash)
     if os.path.isdir(os.path.join(st, "static")):
         shutil.copytree(os.path.join(st, "static"), os.path.join(flash, "static"))
+    return st, flash
+
+
+def prepare(fw, app, delivery):
+    """(firmware binary, flash folder) for the app under the delivery: frozen, mpy or py."""
+    d = os.path.join(WORK, "%s-%s-%s" % (fw.name, app, delivery))
+    st, flash = staged_flash(fw, app, d)
     if delivery == "frozen":
         if fw.name == "picoweb":  # picoweb's own board manifest, as `make firmware` uses it
             man = os.path.join(boards.BOARDS, "unix", "manifest.py")
