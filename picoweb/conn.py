@@ -114,10 +114,11 @@ class Connection:
                 m = memoryview(b)
                 i = 0
                 while i < len(b):
-                    k = yield from self.readinto(m[i:])
-                    if not k:
+                    d = yield from self.read(len(b) - i)
+                    if not d:
                         raise HTTPError(400)  # the client ended it early
-                    i += k
+                    m[i : i + len(d)] = d
+                    i += len(d)
                 return bytes(b)
             parts = []
             while True:
