@@ -89,7 +89,7 @@ def board(like="esp8266", console=None):
         del os.environ["PICOWEB_FIRMWARE_DIR"]
     flash = os.path.join(tmp, "flash")
     shutil.copytree(os.path.join(tmp, "firmware", "unix"), flash, ignore=shutil.ignore_patterns("micropython", "stage"))
-    return BoardProcess(fw, flash, heap_model(like), output=console)
+    return BoardProcess(fw, flash, heap_model(like), output=console, scratch=tmp)
 
 
 def live_heap(port):
@@ -105,6 +105,7 @@ def run(n=10000, warmup=1000, concurrency=1, like="esp8266", log=print, console=
     """{"heap_after_warmup", "heap_at_end", "drift", "unexpected": {kind: count}, "seconds"}"""
     b = board(like, console)
     if not b.ok:
+        b.stop()
         raise RuntimeError("the board app did not start at the %s's heap" % like)
     try:
         t = time.time()

@@ -36,6 +36,7 @@ class Server:
     errors = 0
     hooked = False  # some app's before_request or after_request hooks run (WebApp)
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
+    _watch = False  # the heap is a board's (set by _listen; see WATCHED_HEAP)
 
     def __init__(self):
         self._conns = []
@@ -121,7 +122,7 @@ class Server:
                 await sleep_ms(100)
         # The free heap is watched on a heap of a board's size only: counting it scans the heap
         # (about 0.2 ms per MiB, per connection), and a larger one holds max_conns connections.
-        watch = gc.mem_free() + gc.mem_alloc() <= WATCHED_HEAP
+        watch = self._watch = gc.mem_free() + gc.mem_alloc() <= WATCHED_HEAP
         while True:
             s2 = None
             try:
@@ -199,6 +200,11 @@ class Server:
                 s = getattr(writer, "s", None)
                 if s is not None:
                     s.close()
+        if self._watch and not self._conns:
+            # idle, on a board's heap: the garbage goes now, not in some later request, so the
+            # next one allocates from the bottom up and leaves the top free in one piece (a
+            # body joined from its chunks needs a block of its whole size)
+            gc.collect()
 
     @coroutine
     def _serve_conn(self, c):

@@ -24,9 +24,11 @@ from soak import APP, board, mixed  # noqa: E402  (the workload of make bench's 
 def esp8266():
     # the app frozen into the firmware, as `make firmware BOARD=unix APP=tests/apps/board` builds it
     b = board("esp8266")
-    assert b.ok
-    yield b
-    b.stop()
+    try:
+        assert b.ok
+        yield b
+    finally:
+        b.stop()
 
 
 def test_every_module_one_at_a_time_at_the_esp8266_heap(esp8266):

@@ -156,7 +156,8 @@ class BoardProcess:
     heap in bytes, or a board's heap model (tools.vboard.heap_model()): its GC heap, what is
     free after its boot, its gc.threshold."""
 
-    def __init__(self, firmware, flash, heap, wait=20.0, output=None):
+    def __init__(self, firmware, flash, heap, wait=20.0, output=None, scratch=None):
+        self.scratch = scratch  # a folder of its own (its firmware and flash), removed by stop()
         self.port = free_port()
         env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port), PICOWEB_PORT=str(self.port))
         env.pop("MICROPYPATH", None)
@@ -171,7 +172,11 @@ class BoardProcess:
         self.ok = ServerProcess._listening(self, wait)
 
     alive = ServerProcess.alive
-    stop = ServerProcess.stop
+
+    def stop(self):
+        ServerProcess.stop(self)
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":  # python -m tools.serverproc probe PORT: its answer's status line (inside a netns)

@@ -14,5 +14,7 @@ for name in sys.argv[1:]:
                 failed += 1
                 print("FAILED", name, k)
                 sys.print_exception(e)
+    if hasattr(mod, "teardown_module"):  # as pytest calls it
+        mod.teardown_module()
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

@@ -9,6 +9,9 @@ HERE = __file__.rpartition("/")[0] or "."
 TPL = HERE + "/tpl"
 
 
+MADE = []  # the folders workdir() made, removed by teardown_module()
+
+
 def workdir():
     # A fresh package folder: tplpkg<N>/templates/ with copies of tests/unit/tpl/*.tpl.
     n = 0
@@ -28,7 +31,24 @@ def workdir():
         with open(TPL + "/" + f) as src, open(d + "/" + pkg + "/templates/" + f, "w") as dst:
             dst.write(src.read())
     sys.path.insert(0, d)
+    MADE.append(d)
     return d + "/" + pkg, pkg
+
+
+def _remove(path):
+    for name in os.listdir(path):
+        p = path + "/" + name
+        try:
+            os.remove(p)
+        except OSError:  # a folder
+            _remove(p)
+    os.rmdir(path)
+
+
+def teardown_module():
+    for d in MADE:
+        _remove(d)
+    del MADE[:]
 
 
 ROWS = [(1, "a<b"), (2, "c")]
