@@ -2,7 +2,9 @@
 # after_request, errorhandler), templates (render_template, render_str) and sendfile().
 # __init__.py attaches them to the class on the first use of one (WebApp.__getattr__), so an
 # app that calls none of them keeps their heap.
-from .compat import coroutine
+from .compat import LISTENER, coroutine
+
+SEND = 576  # bytes: render_template()'s buffer, its sends with their framing
 
 METHODS = ("mount", "before_request", "after_request", "errorhandler", "_hook", "_rehook", "sendfile",
            "_load_template", "render_template", "render_str")
@@ -98,22 +100,34 @@ def _load_template(self, name):
 
 @coroutine
 def render_template(self, writer, tmpl_name, args=()):
-    """Streams the template's pieces as they are generated, gathered into sends of
-    about 512 bytes: the whole page is never held.
+    """Streams the template's pieces as they are generated, gathered into sends of up to SEND
+    bytes in one buffer: the whole page is never held, and a piece is copied once, into the
+    buffer (writer.write_block() frames it there). A heap with no block of that size left
+    gets smaller sends.
     """
-    part = []
-    n = 0
+    from .conn_more import ROOM
+
+    size = SEND
+    while True:
+        try:
+            buf = bytearray(size)  # its size once: pieces are added in place, not reallocated
+            break
+        except MemoryError:
+            if size < 64:
+                raise
+            size //= 2
+    size -= 2  # a chunk's CRLF goes after its data
+    buf[ROOM:] = b""
     for s in self._load_template(tmpl_name)(*args):
-        part.append(s)
-        n += len(s)
-        if n >= 512:
-            _write_parts(writer, part)
-            part = []
-            n = 0
+        if not LISTENER and type(s) is str:
+            s = s.encode()  # CPython: a bytearray takes bytes only
+        if len(buf) + len(s) > size and len(buf) > ROOM:
+            writer.write_block(buf)
             yield from writer.drain()
-    if part:
-        _write_parts(writer, part)
-        yield from writer.drain()
+            buf[ROOM:] = b""
+        buf += s
+    writer.write_block(buf, True)
+    yield from writer.drain()
 
 
 def render_str(self, tmpl_name, args=()):
@@ -121,10 +135,3 @@ def render_str(self, tmpl_name, args=()):
     return "".join(self._load_template(tmpl_name)(*args))
 
 
-def _write_parts(writer, part):
-    # A template's pieces in one write; one by one when the heap has no block for them together.
-    try:
-        writer.write("".join(part))
-    except MemoryError:
-        for s in part:
-            writer.write(s)

@@ -6,7 +6,9 @@
 #   current_task()     the running task;  cancel(task)
 #   event_loop()       the loop to serve on: the one the tasks created before app.run() are in
 #   run_forever(loop, server)   runs it until Ctrl-C, and ends it cleanly
-#   LISTENER           picoweb runs its own accept loop (http.py's _listen): MicroPython, Pycopy
+#   LISTENER           picoweb runs its own accept loop (http.py's _listen): MicroPython, Pycopy;
+#                      there also, str is a buffer (bytearray += str) and a stream copies what it
+#                      keeps of a write, so a buffer may be reused once its write returned
 #   queue_read(sock)   yielded by the listener: wait until sock is readable
 #   stream(sock, addr) the reader-writer of an accepted connection (asyncio's Stream API)
 

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from conftest import ROOT, micropython
-from httpclient import request
+from httpclient import Conn, request
 
 from tools import mpy  # noqa: E402
 from tools import templates as tplbuild  # noqa: E402
@@ -30,6 +30,28 @@ def test_thousand_row_table(full_app):
     rows = r.body.decode().split("</tr>\n")
     assert len(rows) == 1001
     assert rows[999] == "<tr><td>999</td><td>998001</td><td>row &amp; &lt;999&gt;</td>"
+
+
+def test_a_page_in_every_framing(full_app):
+    # the sends render_template() gathers, framed for each kind of client: chunked on a
+    # kept-alive HTTP/1.1 connection (and the next request on it answered), whole with its
+    # Content-Length when the page fits in one send, to the connection's end for HTTP/1.0, and
+    # no body for HEAD
+    c = Conn(full_app.port)
+    try:
+        for n in (40, 3, 40):
+            c.send(b"GET /table/%d HTTP/1.1\r\nHost: x\r\n\r\n" % n)
+            r = c.response()
+            assert r.status == 200 and r.body.count(b"</tr>") == n, r
+            assert ("transfer-encoding" in r.headers) == (n == 40), r.headers
+    finally:
+        c.close()
+    r = request(full_app.port, path="/table/3")
+    assert r.headers["content-length"] == str(len(r.body)) and r.body.endswith(b"</table>\n")
+    r = request(full_app.port, path="/table/200", version="HTTP/1.0")
+    assert "transfer-encoding" not in r.headers and r.body.count(b"</tr>") == 200
+    r = request(full_app.port, method="HEAD", path="/table/200", close=False)
+    assert r.status == 200 and r.body == b"", r
 
 
 def test_mpy_templates_load_without_the_compiler(tmp_path):
