@@ -100,8 +100,8 @@ def _load_template(self, name):
 
 @coroutine
 def render_template(self, writer, tmpl_name, args=()):
-    """Streams the template's pieces as they are generated, gathered into sends of up to SEND
-    bytes in one buffer: the whole page is never held, and a piece is copied once, into the
+    """Streams the template's pieces as they are generated, gathered into sends of up to 576
+    bytes (SEND) in one buffer: the whole page is never held, and a piece is copied once, into the
     buffer (writer.write_block() frames it there). A heap with no block of that size left
     gets smaller sends.
     """
