@@ -47,8 +47,60 @@ else:  # MicroPython
         # The poller is looked up each time: a new event loop makes a new one.
         return _core._io_queue.queue_read(sock)
 
-    def stream(sock, addr):
-        return asyncio.StreamReader(sock, {"peername": addr})
+    class Stream:
+        """An accepted connection's reader and writer: the part of asyncio's Stream that picoweb
+        uses. (asyncio's stream module, loaded on first use, would stay resident: 944 bytes on
+        a 32-bit board.) A task waits on the socket as asyncio's Stream makes it wait."""
+
+        def __init__(self, sock, addr):
+            self.s = sock
+            self.addr = addr
+            self.out_buf = b""  # what the socket did not take yet, for drain()
+
+        def get_extra_info(self, name):
+            return self.addr if name == "peername" else None
+
+        def read(self, n):
+            while True:
+                yield _core._io_queue.queue_read(self.s)
+                d = self.s.read(n)
+                if d is not None:
+                    return d
+
+        def readinto(self, buf):
+            while True:
+                yield _core._io_queue.queue_read(self.s)
+                n = self.s.readinto(buf)
+                if n is not None:
+                    return n
+
+        def write(self, buf):
+            if not self.out_buf:
+                n = self.s.write(buf)
+                if n == len(buf):
+                    return
+                if n:
+                    buf = buf[n:]
+            self.out_buf += buf
+
+        def drain(self):
+            mv = memoryview(self.out_buf)
+            i = 0
+            while i < len(mv):
+                yield _core._io_queue.queue_write(self.s)
+                n = self.s.write(mv[i:])
+                if n is not None:
+                    i += n
+            self.out_buf = b""
+
+        def close(self):
+            pass  # wait_closed() closes it
+
+        def wait_closed(self):
+            self.s.close()
+            return DONE
+
+    stream = Stream
 
     def run_forever(loop, server=None):
         loop.run_forever()  # Ctrl-C: KeyboardInterrupt

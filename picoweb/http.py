@@ -521,11 +521,12 @@ def _refuse(sock, rb, close=True):
 
 
 def _auto_conns():
-    # As many connections as the free heap holds, at 4 KiB each, 2 to 8 (8 where it can't be known).
+    # As many connections as the free heap holds, at 4 KiB each, 1 to 8 (8 where it can't be known):
+    # where it holds one only, the others wait for its end (or take a slow one's place: admit.py)
     if not hasattr(gc, "mem_free"):
         return 8
     gc.collect()
-    return max(2, min(8, gc.mem_free() // 4096))
+    return max(1, min(8, gc.mem_free() // 4096))
 
 
 @coroutine
