@@ -132,6 +132,16 @@ else:
 sleep_ms = getattr(asyncio, "sleep_ms", None) or (lambda ms: asyncio.sleep(ms / 1000))
 
 
+def span_search(pattern):
+    """A search for the regex pattern in part of a buffer, f(buf, pos, endpos), with no copy of
+    that part where the engine takes pos and endpos (MicroPython, CPython); Pycopy's ignores
+    them: there, a slice."""
+    s = need("re").compile(pattern).search
+    if s(b"a b", 0, 1):
+        return lambda b, p, j: s(b[p:j])
+    return s
+
+
 @coroutine
 def result(r):
     """What a handler (or a callback) gave: run to its end if it is a generator or a coroutine

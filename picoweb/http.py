@@ -4,13 +4,13 @@
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
 
-from .compat import (LISTENER, asyncio, cancel, coroutine, create_task, current_task, need, queue_read, result,
-                     run_forever, sleep_ms, stream, ticks_add, ticks_diff, ticks_ms)
+from . import compat
+from .compat import (asyncio, cancel, create_task, current_task, queue_read, result, sleep_ms, stream, ticks_add,
+                     ticks_diff, ticks_ms)
 from .conn import Connection, http_error
 from .request import HTTPRequest
 from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
 
-WATCHED_HEAP = 256 * 1024  # bytes: the largest heap whose free space the listener checks per connection
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
 
 
@@ -36,7 +36,11 @@ class Server:
     errors = 0
     hooked = False  # some app's before_request or after_request hooks run (WebApp)
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
-    _watch = False  # the heap is a board's (set by _listen; see WATCHED_HEAP)
+    # The largest heap (bytes) whose free space the listener checks per connection: counting
+    # it scans the heap (about 0.2 ms per MiB, per connection), and a larger one holds
+    # max_conns connections. _watch: the heap is one of those (set by _listen).
+    watched_heap = 256 * 1024
+    _watch = False
 
     def __init__(self):
         self._conns = []
@@ -75,8 +79,8 @@ class Server:
         socket. The socket is bound first: OSError (a busy port, say) before anything runs."""
         if self.max_conns is None:
             self.max_conns = _auto_conns()
-        if LISTENER:  # MicroPython, Pycopy: picoweb's own listener
-            socket = need("socket")
+        if compat.LISTENER:  # MicroPython, Pycopy: picoweb's own listener
+            socket = compat.need("socket")
             s = socket.socket()
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind(socket.getaddrinfo(host, port)[0][-1])
@@ -87,7 +91,7 @@ class Server:
         else:
             s = loop.run_until_complete(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
-        run_forever(loop, s)
+        compat.run_forever(loop, s)
 
     async def _watchdog(self):
         # Cancels connections past their deadline: one timer for all, none per request. It must
@@ -120,9 +124,7 @@ class Server:
             except MemoryError:
                 gc.collect()
                 await sleep_ms(100)
-        # The free heap is watched on a heap of a board's size only: counting it scans the heap
-        # (about 0.2 ms per MiB, per connection), and a larger one holds max_conns connections.
-        watch = self._watch = gc.mem_free() + gc.mem_alloc() <= WATCHED_HEAP
+        watch = self._watch = gc.mem_free() + gc.mem_alloc() <= self.watched_heap  # a board's heap
         while True:
             s2 = None
             try:
@@ -206,7 +208,7 @@ class Server:
             # body joined from its chunks needs a block of its whole size)
             gc.collect()
 
-    @coroutine
+    @compat.coroutine
     def _serve_conn(self, c):
         # The requests of one connection, in order; False if a handler took it over.
         # The head is parsed from the read buffer: a socket read only when a line is incomplete.
@@ -378,29 +380,15 @@ class Server:
             pass
 
 
-re = need("re")
-
 # The head parser (RFC 9112): strict, as a parser that a proxy in front may read differently must
 # be, and answering every bad head with a status. Module functions, not methods: one more entry
-# in the Server class's dict slowed every request by 3% (bench/profile_core.py).
+# in the Server class's dict slowed every request by 3% (bench/profile_core.py). (The module's
+# names stay under 38: its dict then has 37 slots, not 67, 240 bytes less on a 32-bit board.)
 
-_NOT_TOKEN = re.compile(b"[^!#$%&'*+.^_`|~0-9A-Za-z-]")  # a method or field name is a token
-_NOT_TARGET = re.compile(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
+_bad_token = compat.span_search(b"[^!#$%&'*+.^_`|~0-9A-Za-z-]")  # a method or field name is a token
+_bad_target = compat.span_search(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
 _METHODS = {b"GET": "GET", b"HEAD": "HEAD", b"POST": "POST", b"PUT": "PUT", b"DELETE": "DELETE",
             b"OPTIONS": "OPTIONS", b"PATCH": "PATCH"}  # the usual ones: no str made for them
-
-
-def _span(r):
-    # r.search(buf, pos, endpos): a regex search in part of a buffer, with no copy of that part,
-    # where the engine takes pos and endpos (MicroPython, CPython); Pycopy's ignores them: a slice.
-    s = r.search
-    if s(b"a b", 0, 1):
-        return lambda b, p, j: s(b[p:j])
-    return s
-
-
-_bad_token = _span(_NOT_TOKEN)
-_bad_target = _span(_NOT_TARGET)
 
 
 def _request(c, buf, p, e):
@@ -529,7 +517,7 @@ def _auto_conns():
     return max(1, min(8, gc.mem_free() // 4096))
 
 
-@coroutine
+@compat.coroutine
 def _linger(c):
     # Before closing after an error: drop what the client still sends (a few reads, for half a
     # second at most), as closing with unread data resets the connection, and the answer with it
@@ -560,3 +548,4 @@ async def _admitted(app, reader, writer, first):
     from .admit import wait_for_slot
 
     return await wait_for_slot(app, reader, writer, first)
+
