@@ -3,7 +3,8 @@
 side by side in one run.
 
 - Throughput under each runtime (MicroPython unix port, CPython): wrk, keep-alive and
-  Connection: close, rounds alternated between the servers; ratios are what count.
+  Connection: close, rounds alternated between the servers; ratios are what count. The same on
+  the virtual board: each one's harness app frozen into the 32-bit firmware, at an ESP32's heap.
 - Heap on the virtual board's 32-bit firmware (bench/heap.py): the smallest heap for hello, the
   board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
 - The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
@@ -14,7 +15,7 @@ side by side in one run.
 
 Results go to build/bench/results/latest.{json,md,png}; --publish also copies them to
 bench/results/, the copy the README quotes.
-Options: --quick (fewer, shorter rounds), --no-cpython, --no-throughput, --no-heap,
+Options: --quick (fewer, shorter rounds), --no-cpython, --no-board (throughput), --no-throughput, --no-heap,
 --no-templates, --no-breakdown, --no-pycopy, --no-soak, --frameworks "picoweb,bare" (for the heap), --jobs N (heap searches
 at once).
 """
@@ -25,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,7 +40,8 @@ import pycopy_bench  # noqa: E402  (bench/pycopy_bench.py)
 import soak  # noqa: E402  (bench/soak.py)
 from tools import firmware, frameworks, mpy  # noqa: E402
 from tools.heapsearch import smallest  # noqa: E402
-from tools.serverproc import ServerProcess  # noqa: E402
+from tools.serverproc import BoardProcess, ServerProcess  # noqa: E402
+from tools.vboard import heap_model  # noqa: E402
 
 CORE = ("__init__", "compat", "conn", "http", "request", "status")  # the modules every picoweb app loads
 THROUGHPUT_APPS = {
@@ -86,6 +89,22 @@ def throughput(runtime, libdir, rounds, seconds):
     procs = {a: ServerProcess(runtime, app, heap="1024K", path=[libdir], cwd=libdir, wait=10.0)
              for a, app in THROUGHPUT_APPS.items()}
     return compare(procs, rounds, seconds, runtime)
+
+
+BOARD = "the virtual board (32-bit firmware, harness apps frozen, an ESP32's heap)"
+
+
+def board_throughput(rounds, seconds, like="esp32"):
+    # The board harness's app of each (bare, picoweb, microdot) frozen into the virtual board's
+    # 32-bit firmware, booted as a board with the heap of `like`: wrk against each, as above.
+    procs = {}
+    for fw in frameworks.frameworks():
+        if fw.name in THROUGHPUT_APPS:
+            fwbin, flash = frameworks.prepare(fw, "harness", "frozen")
+            tmp = tempfile.mkdtemp(prefix="picoweb-bench-")
+            shutil.copytree(flash, os.path.join(tmp, "flash"))
+            procs[fw.name] = BoardProcess(fwbin, os.path.join(tmp, "flash"), heap_model(like), wait=15.0, scratch=tmp)
+    return compare(procs, rounds, seconds, BOARD)
 
 
 def compare(procs, rounds, seconds, runtime):
@@ -204,6 +223,9 @@ def main():
         for rt in ["micropython"] + ([] if "--no-cpython" in sys.argv else ["cpython"]):
             print("throughput under %s: wrk -t1 -c4, %d rounds of %d s ..." % (rt, rounds, seconds), flush=True)
             results["throughput"][rt] = throughput(rt, mpyd if rt == "micropython" else py, rounds, seconds)
+        if "--no-board" not in sys.argv:
+            print("throughput on %s ..." % BOARD, flush=True)
+            results["throughput"][BOARD] = board_throughput(rounds, seconds)
     if "--no-heap" not in sys.argv:
         only = arg("--frameworks")
         print("heap on the 32-bit firmware: the smallest heap per app and delivery (%s) ..." % (only or "all frameworks"),
