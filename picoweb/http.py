@@ -36,9 +36,10 @@ class Server:
     errors = 0
     hooked = False  # some app's before_request or after_request hooks run (WebApp)
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
-    # The largest heap (bytes) whose free space the listener checks per connection: counting
-    # it scans the heap (about 0.2 ms per MiB, per connection), and a larger one holds
-    # max_conns connections. _watch: the heap is one of those (set by _listen).
+    # The largest heap (bytes) whose free space the listener watches: counting it scans the heap
+    # (about 0.2 ms per MiB), and a larger one holds max_conns connections. It is counted again
+    # once as many connections came as it had room for at 2 RESERVEs each. _watch: the heap is
+    # one of those (set by _listen).
     watched_heap = 256 * 1024
     _watch = False
     # The largest heap (bytes) collected whenever the server goes idle (no connection left): an
@@ -133,6 +134,7 @@ class Server:
         heap = gc.mem_free() + gc.mem_alloc()
         watch = self._watch = heap <= self.watched_heap  # a board's heap
         self._tidy = heap <= self.tidy_heap
+        credit = 0  # newcomers let in before the free heap is counted again (each may take 2 RESERVEs)
         while True:
             s2 = None
             try:
@@ -142,9 +144,15 @@ class Server:
                 first = None
                 low = False
                 if watch:  # a board's heap: is it nearly full?
-                    if gc.mem_free() < RESERVE:
-                        gc.collect()  # only garbage, maybe
-                        low = gc.mem_free() < RESERVE
+                    if credit:
+                        credit -= 1
+                    else:
+                        free = gc.mem_free()
+                        if free < RESERVE:
+                            gc.collect()  # only garbage, maybe
+                            free = gc.mem_free()
+                            low = free < RESERVE
+                        credit = max(0, free // (2 * RESERVE) - 1)
                 if low or len(self._conns) >= self.max_conns:
                     from .admit import door  # no slot, or (nearly) no heap: admit.py decides
 
