@@ -4,7 +4,7 @@
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
 
-from . import compat
+from . import compat  # what is used once or at import goes through compat.: this module's names stay under 38
 from .compat import (asyncio, cancel, create_task, current_task, queue_read, result, sleep_ms, stream, ticks_add,
                      ticks_diff, ticks_ms)
 from .conn import Connection, http_error
@@ -38,10 +38,8 @@ class Server:
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
     # The largest heap (bytes) whose free space the listener watches: counting it scans the heap
     # (about 0.2 ms per MiB), and a larger one holds max_conns connections. It is counted again
-    # once as many connections came as it had room for at 2 RESERVEs each. _watch: the heap is
-    # one of those (set by _listen).
+    # once as many connections came as it had room for at 2 RESERVEs each.
     watched_heap = 256 * 1024
-    _watch = False
     # The largest heap (bytes) collected whenever the server goes idle (no connection left): an
     # ESP8266's, whose few KiB free must stay in one piece. A collection scans the heap: on an
     # ESP32's (112 KiB) one per connection cut the Connection: close rate by a third.
@@ -132,7 +130,7 @@ class Server:
                 gc.collect()
                 await sleep_ms(100)
         heap = gc.mem_free() + gc.mem_alloc()
-        watch = self._watch = heap <= self.watched_heap  # a board's heap
+        watch = heap <= self.watched_heap  # a board's heap
         self._tidy = heap <= self.tidy_heap
         credit = 0  # newcomers let in before the free heap is counted again (each may take 2 RESERVEs)
         while True:
@@ -564,4 +562,3 @@ async def _admitted(app, reader, writer, first):
     from .admit import wait_for_slot
 
     return await wait_for_slot(app, reader, writer, first)
-
