@@ -96,14 +96,11 @@ WORKLOADS = {"hello": hello_ok, "harness": harness_ok, "notes": notes_ok}
 
 def serves(fwbin, flash, app, heap):
     # a fresh board (a fresh copy of its flash) with a GC heap of `heap` bytes runs the workload
-    with tempfile.TemporaryDirectory() as tmp:
-        f = os.path.join(tmp, "flash")
-        shutil.copytree(flash, f)
-        b = BoardProcess(fwbin, f, heap, wait=15)
-        try:
-            return b.ok and WORKLOADS[app](b.port) and b.alive()
-        finally:
-            b.stop()
+    b = BoardProcess(fwbin, flash, heap, wait=15, fresh=True)
+    try:
+        return b.ok and WORKLOADS[app](b.port) and b.alive()
+    finally:
+        b.stop()
 
 
 def smallest_heap(fwbin, flash, app):

@@ -26,7 +26,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -101,9 +100,7 @@ def board_throughput(rounds, seconds, like="esp32"):
     for fw in frameworks.frameworks():
         if fw.name in THROUGHPUT_APPS:
             fwbin, flash = frameworks.prepare(fw, "harness", "frozen")
-            tmp = tempfile.mkdtemp(prefix="picoweb-bench-")
-            shutil.copytree(flash, os.path.join(tmp, "flash"))
-            procs[fw.name] = BoardProcess(fwbin, os.path.join(tmp, "flash"), heap_model(like), wait=15.0, scratch=tmp)
+            procs[fw.name] = BoardProcess(fwbin, flash, heap_model(like), wait=15.0, fresh=True)
     return compare(procs, rounds, seconds, BOARD)
 
 

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from tools.runner import venv_tool
@@ -156,8 +157,14 @@ class BoardProcess:
     heap in bytes, or a board's heap model (tools.vboard.heap_model()): its GC heap, what is
     free after its boot, its gc.threshold."""
 
-    def __init__(self, firmware, flash, heap, wait=20.0, output=None, scratch=None):
-        self.scratch = scratch  # a folder of its own (its firmware and flash), removed by stop()
+    def __init__(self, firmware, flash, heap, wait=20.0, output=None, scratch=None, fresh=False):
+        # fresh: boot on a copy of flash, made in a folder of its own; scratch: a folder of its
+        # own (its firmware and flash, say). stop() removes either.
+        if fresh:
+            scratch = tempfile.mkdtemp(prefix="picoweb-board-")
+            shutil.copytree(flash, os.path.join(scratch, "flash"))
+            flash = os.path.join(scratch, "flash")
+        self.scratch = scratch
         self.port = free_port()
         env = dict(os.environ, VBOARD_HTTP_PORT=str(self.port), PICOWEB_PORT=str(self.port))
         env.pop("MICROPYPATH", None)
