@@ -96,13 +96,7 @@ def head():
     h = {}
     c.left = None
     c.hosts = 0
-    while True:
-        p = c.pos
-        e = c.eol(1024, 431)
-        c.pos = e + 1
-        if e - p < 2:
-            break
-        http._header(c, REQ, p, e, h, True)
+    http._fields(c, 0, 1024, 24)
     return req
 
 

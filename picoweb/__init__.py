@@ -134,9 +134,8 @@ class WebApp(Server):
                 continue
             if m is not None:
                 req.url_match = m
-                req.params = m if type(m) is dict else {}
-            else:
-                req.params = {}
+                if type(m) is dict:
+                    req.params = m  # else {}, made if the handler looks (HTTPRequest)
             return app, e
         if allowed and method == "OPTIONS":  # parsed: a hook may answer a CORS preflight
             return app, (None, _options(allowed), {"headers": "parse"})

@@ -53,9 +53,11 @@ class Connection:
     # ---- reading ----
 
     @coroutine
-    def _fill(self):
+    def _fill(self, keep=None):
         # One read from the socket; False on EOF. Outside the request head (whose
-        # deadline the server set) each read gets a deadline of its own.
+        # deadline the server set) each read gets a deadline of its own. The buffer keeps what
+        # is unread, or from keep on (the request head's lines: the server reads req.headers
+        # from them).
         rb = self.rb
         if rb is None:
             op = self.r.read(self.bufsize)
@@ -70,11 +72,14 @@ class Connection:
             d = bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
         if not d:
             return False
-        if self.pos < len(self.buf):
-            self.buf = self.buf[self.pos :] + d
+        if keep is None:
+            keep = self.pos
+        if keep < len(self.buf):
+            self.buf = self.buf[keep:] + d
+            self.pos -= keep
         else:
             self.buf = d
-        self.pos = 0
+            self.pos = 0
         return True
 
     def eol(self, limit, status):

@@ -5,10 +5,9 @@
 import gc
 
 from . import compat  # what is used once or at import goes through compat.: this module's names stay under 38
-from .compat import (asyncio, cancel, create_task, current_task, queue_read, result, sleep_ms, stream, ticks_add,
-                     ticks_diff, ticks_ms)
+from .compat import asyncio, cancel, create_task, current_task, result, sleep_ms, ticks_add, ticks_ms
 from .conn import Connection, http_error
-from .request import HTTPRequest
+from .request import HTTPRequest, field_value
 from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
 
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
@@ -111,7 +110,7 @@ class Server:
                 i -= 1
                 c = conns[i]
                 d = c.deadline
-                if d is not None and ticks_diff(now, d) > 0:
+                if d is not None and compat.ticks_diff(now, d) > 0:
                     try:
                         cancel(c.task)
                         c.deadline = None
@@ -136,7 +135,7 @@ class Server:
         while True:
             s2 = None
             try:
-                yield queue_read(s)  # wait until a connection arrives
+                yield compat.queue_read(s)  # wait until a connection arrives
                 s2, addr = s.accept()
                 s2.setblocking(False)
                 first = None
@@ -157,7 +156,7 @@ class Server:
                     first = await door(self, s2)
                     if first is None:
                         continue
-                st = stream(s2, addr)
+                st = compat.stream(s2, addr)
                 create_task(self._handle(st, st, first))
             except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
@@ -231,7 +230,7 @@ class Server:
         # MicroPython each lookup on the app, the connection or the module costs more than the
         # work around it (bench/profile_core.py: 13.2 -> 11.1 us per request).
         new_request = _request
-        header = _header
+        fields = _fields
         now = ticks_ms
         later = ticks_add
         t = self.header_timeout
@@ -284,24 +283,19 @@ class Server:
                 if mode == "leave":
                     keep = False  # the handler reads the headers: their framing is unknown
                 else:
-                    h = {} if mode == "parse" else None
+                    hs = c.pos  # the header lines start here: kept in the buffer for req.headers
+                    c.keep = keep
                     n = 0
-                    while True:
-                        e = eol(maxl, 431)
-                        while e < 0:
-                            if not (yield from c._fill()):
-                                return True
-                            e = eol(maxl, 431)
-                        p = c.pos
-                        c.pos = e + 1
-                        if e == p or (e == p + 1 and c.buf[p] == 13):
-                            break  # the empty line that ends the head
-                        n += 1
-                        if n > maxh:
-                            raise HTTPError(431)
-                        keep = header(c, c.buf, p, e, h, keep)
-                    if h is not None:  # "skip": a route that has no req.headers (as in 1.8.2)
-                        req.headers = h
+                    while True:  # what is buffered of them, then what a read brings
+                        n = fields(c, n, maxl, maxh)
+                        if n < 0:
+                            break
+                        if not (yield from c._fill(hs)):
+                            return True
+                        hs = 0
+                    keep = c.keep
+                    if mode == "parse":  # "skip": a route that has no req.headers (as in 1.8.2)
+                        req._head = (c.buf, hs, c.pos)  # req.headers is made of them if it is used
                     if c.hosts != 1 and (c.hosts or req.proto == "HTTP/1.1"):
                         raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
                     if c.left is None:
@@ -440,55 +434,74 @@ def _request(c, buf, p, e):
     return req
 
 
-def _header(c, buf, p, e, h, keep):
-    # The header field line buf[p:e+1] (RFC 9112 5): the framing fields are checked; all kept in
-    # h (bytes, as sent) unless h is None.
-    j = buf.find(b":", p, e)
-    # a name is a token, with no whitespace before the colon; a line that starts with whitespace
-    # continues the previous one (obs-fold): both 400 (5.1, 5.2), as a request smuggling attempt
-    if j <= p or _bad_token(buf, p, j):
-        raise HTTPError(400)
-    q = e - 1 if buf[e - 1] == 13 else e  # the value ends before the line's end
-    # no CR but the terminator's, no NUL (RFC 9110 5.5)
-    if buf.find(b"\r", j, q) >= 0 or buf.find(b"\0", j, q) >= 0:
-        raise HTTPError(400)
-    a = j + 1
-    while a < q and (buf[a] == 32 or buf[a] == 9):
-        a += 1
-    while q > a and (buf[q - 1] == 32 or buf[q - 1] == 9):
-        q -= 1
-    k = v = None
-    n = j - p
-    # only the framing fields and Host need a closer look: names of their lengths and initials
-    if (n == 4 or n == 6 or n == 10 or n == 14 or n == 17) and buf[p] | 32 in b"hect":
-        k = buf[p:j]
-        lk = k.lower()
-        v = buf[a:q]
-        if lk == b"content-length":
-            if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
-                raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
-            c.left = int(v)
-        elif lk == b"connection":
-            lv = v.lower()
-            if b"close" in lv:
-                keep = False
-            elif b"keep-alive" in lv:
-                keep = True
-        elif lk == b"transfer-encoding":
-            if c.left is not None:
-                raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
-            if v.lower() != b"chunked" or c.chunks:
-                raise HTTPError(501)  # no other transfer coding is supported
-            c.chunks = 1
-        elif lk == b"expect":
-            if v.lower() != b"100-continue":
-                raise HTTPError(417)
-            c.expect = True  # answered once the head is read (_framing)
-        elif lk == b"host":
-            c.hosts += 1
-    if h is not None:
-        h[k or buf[p:j]] = v if v is not None else buf[a:q]
-    return keep
+def _fields(c, n, maxl, maxh):
+    # The header field lines buffered at c.pos (RFC 9112 5), n of them already read: each one
+    # checked, the framing fields acted on (c.left, c.chunks, c.expect, c.hosts, c.keep); nothing
+    # allocated for the others (req.headers is made of the lines if a handler uses it). Returns
+    # the count so far when a line is incomplete (more must be read first), -1 once the empty line
+    # that ends the head is read. A head that came in one read is parsed in one call.
+    buf = c.buf
+    p = c.pos
+    while True:
+        e = buf.find(b"\n", p)
+        if e < 0 or e - p >= maxl:
+            c.pos = p
+            if e >= 0 or len(buf) - p > maxl:
+                raise HTTPError(431)
+            return n
+        if e == p or (e == p + 1 and buf[p] == 13):
+            c.pos = e + 1
+            return -1  # the empty line that ends the head
+        n += 1
+        if n > maxh:
+            raise HTTPError(431)
+        j = buf.find(b":", p, e)
+        # a name is a token, with no whitespace before the colon; a line that starts with
+        # whitespace continues the previous one (obs-fold): both 400 (5.1, 5.2), as a request
+        # smuggling attempt
+        if j <= p or _bad_token(buf, p, j):
+            raise HTTPError(400)
+        q = e - 1 if buf[e - 1] == 13 else e  # the value ends before the line's end
+        # no CR but the terminator's, no NUL (RFC 9110 5.5)
+        if buf.find(b"\r", j, q) >= 0 or buf.find(b"\0", j, q) >= 0:
+            raise HTTPError(400)
+        # only the framing fields and Host need a closer look: names of their lengths and initials
+        if _FRAMING.get(j - p) == buf[p] | 32:
+            if buf.startswith(b"Host:", p):
+                c.hosts += 1
+            else:
+                _framing_field(c, buf[p:j].lower(), field_value(buf, j + 1, q))
+        p = e + 1
+
+
+# the names of the fields the server acts on, by length: their initial (lower case)
+_FRAMING = {4: 104, 6: 101, 10: 99, 14: 99, 17: 116}
+
+
+def _framing_field(c, k, v):
+    # A field the server acts on (k: its name in lower case, v: its value).
+    if k == b"host":
+        c.hosts += 1
+    elif k == b"content-length":
+        if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
+            raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
+        c.left = int(v)
+    elif k == b"connection":
+        v = v.lower()
+        if b"close" in v:
+            c.keep = False
+        elif b"keep-alive" in v:
+            c.keep = True
+    elif k == b"transfer-encoding":
+        if c.left is not None:
+            raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
+        if v.lower() != b"chunked" or c.chunks:
+            raise HTTPError(501)  # no other transfer coding is supported
+        c.chunks = 1
+    elif k == b"expect":
+        if v.lower() != b"100-continue":
+            raise HTTPError(417)
+        c.expect = True  # answered once the head is read (_framing)
 
 
 def _framing(app, c, found, extra, keep):

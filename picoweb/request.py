@@ -9,8 +9,31 @@ class HTTPRequest:
 
     qs = ""
     url_match = None
-    params = None
-    form = None  # headers: set only when parsed (a route with headers="skip" or "leave" has none)
+    form = None
+    # headers: made on first use of (the request head's buffer, where its header lines start,
+    # where they end), which the server sets unless the route has headers="skip" or "leave"
+    _head = None
+
+    def __getattr__(self, name):
+        # req.headers and req.params (when the route set none), made when a handler first looks:
+        # most never do, and then allocate neither a dict nor two bytes per header line. The
+        # header lines were checked as the head was read.
+        if name == "params":
+            self.params = {}
+            return self.params
+        if name != "headers" or self._head is None:
+            raise AttributeError(name)
+        buf, p, end = self._head
+        self._head = None
+        h = self.headers = {}
+        while True:
+            e = buf.find(b"\n", p, end)
+            q = e - 1 if buf[e - 1] == 13 else e
+            if q <= p:  # the empty line that ends the head
+                return h
+            j = buf.find(b":", p, q)
+            h[buf[p:j]] = field_value(buf, j + 1, q)
+            p = e + 1
 
     def header(self, name, default=None):
         """The value (bytes) of the request header name (bytes or str, any case), or default:
@@ -59,6 +82,15 @@ class HTTPRequest:
             return json.loads(b)
         except ValueError:
             _bad()
+
+
+def field_value(buf, a, q):
+    """A header field's value: buf[a:q] without the whitespace around it (RFC 9110 5.5)."""
+    while a < q and (buf[a] == 32 or buf[a] == 9):
+        a += 1
+    while q > a and (buf[q - 1] == 32 or buf[q - 1] == 9):
+        q -= 1
+    return buf[a:q]
 
 
 def _text(b):

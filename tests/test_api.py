@@ -1,6 +1,7 @@
 # The picoweb 1.8.2 API and its newer additions, against tests/apps/full_app.py
 # served by each runtime.
 import json
+import time
 
 import pytest
 
@@ -43,7 +44,33 @@ def test_start_response_with_preformatted_headers_and_length(full_app):
 
 def test_headers_parsed_as_bytes_dict(full_app):
     r = get(full_app, "/headers", headers={"User-Agent": "tester/1"})
-    assert json.loads(r.body) == {"ua": "tester/1", "n": 3}
+    d = json.loads(r.body)
+    assert (d["ua"], d["n"]) == ("tester/1", 3)
+
+
+def test_headers_as_sent_whatever_the_reads_cut(full_app):
+    # req.headers is made from the head's lines when the handler looks: the lines must all be
+    # there however the head came (cut inside the request line, a name, a value, a line end),
+    # with their values' surrounding whitespace gone, and be the request's own on a kept-alive
+    # connection.
+    head = (b"GET /headers HTTP/1.1\r\nHost: h\r\nUser-Agent:  ua/1 \r\nX-Tab:\t a b\t\r\n"
+            b"X-Empty:\r\nx-lower: v\nX-Dup: 1\r\nX-Dup: 2\r\n\r\n")
+    want = [["Host", "h"], ["User-Agent", "ua/1"], ["X-Dup", "2"], ["X-Empty", ""], ["X-Tab", "a b"],
+            ["x-lower", "v"]]
+    c = Conn(full_app.port)
+    try:
+        for cuts in ([], [7, 30, 31, 60], list(range(1, len(head)))):
+            pieces = [head[a:b] for a, b in zip([0] + cuts, cuts + [len(head)])]
+            for p in pieces:
+                c.send(p)
+                if len(pieces) < 10:
+                    time.sleep(0.05)
+            r = c.response()
+            assert r.status == 200 and json.loads(r.body)["all"] == want, (cuts, r.body)
+        c.send(b"GET /headers HTTP/1.1\r\nHost: other\r\n\r\n")
+        assert json.loads(c.response().body)["all"] == [["Host", "other"]]
+    finally:
+        c.close()
 
 
 def test_headers_skip_and_leave(full_app):

@@ -36,7 +36,8 @@ def preformatted(req, resp):
 
 def headers_echo(req, resp):
     h = req.headers
-    yield from picoweb.jsonify(resp, {"ua": h.get(b"User-Agent", b"").decode(), "n": len(h)})
+    yield from picoweb.jsonify(resp, {"ua": h.get(b"User-Agent", b"").decode(), "n": len(h),
+                                      "all": [[k.decode(), h[k].decode()] for k in sorted(h)]})
 
 
 def headers_skip(req, resp):
