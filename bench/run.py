@@ -4,7 +4,8 @@ side by side in one run.
 
 - Throughput under each runtime (MicroPython unix port, CPython): wrk, keep-alive and
   Connection: close, rounds alternated between the servers; ratios are what count. The same on
-  the virtual board: each one's harness app frozen into the 32-bit firmware, at an ESP32's heap.
+  the virtual board: each one's harness app frozen into the 32-bit firmware, at an ESP32's heap;
+  there also a template page and a 4 KiB static file, against picoweb 1.8.2 and microdot.
 - Heap on the virtual board's 32-bit firmware (bench/heap.py): the smallest heap for hello, the
   board harness's app and the notes example, frozen, .mpy and .py; what `import` leaves resident.
 - The drop-in path on the 64-bit unix port: the smallest heap for hello from .mpy files.
@@ -69,11 +70,11 @@ def prepare():
 
 # ---- throughput ----
 
-def wrk(port, seconds, close):
+def wrk(port, seconds, close, path="/"):
     cmd = ["wrk", "-t1", "-c4", "-d%ds" % seconds, "--timeout", "2s"]
     if close:
         cmd += ["-H", "Connection: close"]
-    out = subprocess.run(cmd + ["http://127.0.0.1:%d/" % port], capture_output=True, text=True,
+    out = subprocess.run(cmd + ["http://127.0.0.1:%d%s" % (port, path)], capture_output=True, text=True,
                          timeout=seconds + 30).stdout
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -104,29 +105,50 @@ def board_throughput(rounds, seconds, like="esp32"):
     return compare(procs, rounds, seconds, BOARD)
 
 
-def compare(procs, rounds, seconds, runtime):
+def compare(procs, rounds, seconds, runtime, path="/", stop=True):
     # Interleaved rounds on servers that stay up (each with .ok, .port, .stop()); the median per
-    # server and mode. The servers are stopped at the end.
+    # server and mode. The servers are stopped at the end (unless stop is False).
     res = {}
     try:
         for a, p in procs.items():
             if not p.ok:
                 sys.exit("%s did not start under %s" % (a, runtime))
-            wrk(p.port, 1, False)  # warm-up
+            wrk(p.port, 1, False, path)  # warm-up
         for mode in ("keep-alive", "close"):
             runs = {a: [] for a in procs}
             bad = {a: 0 for a in procs}
             for _ in range(rounds):
                 for a, p in procs.items():
-                    rps, b = wrk(p.port, seconds, mode == "close")
+                    rps, b = wrk(p.port, seconds, mode == "close", path)
                     runs[a].append(rps)
                     bad[a] += b
             for a in procs:
                 res["%s/%s" % (a, mode)] = {"rps": statistics.median(runs[a]), "runs": runs[a], "errors": bad[a]}
     finally:
         for p in procs.values():
-            p.stop()
+            if stop:
+                p.stop()
     return res
+
+
+# The pages with no bare limit (issue 18): the board harness's 20-row template page and a 4 KiB
+# static file, against picoweb 1.8.2 (which closes every connection, keep-alive or not) and
+# microdot, each one's harness app frozen into the virtual board at an ESP32's heap.
+PAGES = {"template page (20 rows)": "/page", "4 KiB static file": "/static/4k.txt"}
+PAGE_FRAMEWORKS = ("picoweb", "picoweb-1.8.2", "microdot")
+
+
+def board_pages(rounds, seconds, like="esp32"):
+    procs = {}
+    for fw in frameworks.frameworks():
+        if fw.name in PAGE_FRAMEWORKS:
+            fwbin, flash = frameworks.prepare(fw, "harness", "frozen")
+            procs[fw.name] = BoardProcess(fwbin, flash, heap_model(like), wait=15.0, fresh=True)
+    try:
+        return {page: compare(procs, rounds, seconds, BOARD, path, stop=False) for page, path in PAGES.items()}
+    finally:
+        for p in procs.values():
+            p.stop()
 
 
 # ---- the drop-in path on the 64-bit port ----
@@ -223,6 +245,8 @@ def main():
         if "--no-board" not in sys.argv:
             print("throughput on %s ..." % BOARD, flush=True)
             results["throughput"][BOARD] = board_throughput(rounds, seconds)
+            print("a template page and a 4 KiB static file on the virtual board ...", flush=True)
+            results["pages"] = board_pages(rounds, seconds)
     if "--no-heap" not in sys.argv:
         only = arg("--frameworks")
         print("heap on the 32-bit firmware: the smallest heap per app and delivery (%s) ..." % (only or "all frameworks"),
@@ -287,6 +311,19 @@ def sections(r):
                     mode, b, p, m, p / b if b else 0, p / m if m else 0, " errors: %d" % errs if errs else ""))
             t_md.append("")
         out["throughput"] = t_md
+    pg = r.get("pages")
+    if pg:
+        out["pages"] = ["| page, mode | picoweb | picoweb 1.8.2 | microdot | picoweb/1.8.2 | picoweb/microdot |",
+                        "|---|---|---|---|---|---|"]
+        for page, t in pg.items():
+            for mode in ("keep-alive", "close"):
+                p, o, m = (t["%s/%s" % (a, mode)] for a in PAGE_FRAMEWORKS)
+                errs = ", ".join("%s %d" % (a, t["%s/%s" % (a, mode)]["errors"]) for a in PAGE_FRAMEWORKS
+                                 if t["%s/%s" % (a, mode)]["errors"])
+                out["pages"].append("| %s, %s | %.0f | %.0f | %.0f | %.2f | %.2f |%s" % (
+                    page, mode, p["rps"], o["rps"], m["rps"], p["rps"] / o["rps"] if o["rps"] else 0,
+                    p["rps"] / m["rps"] if m["rps"] else 0, " closed by the server (wrk's read errors): " + errs if errs else ""))
+        out["pages"].append("")
     fh = r.get("firmware_heap")
     if fh:
         fws = list(fh)
@@ -342,6 +379,7 @@ def sections(r):
 
 TITLES = {
     "throughput": "Throughput",
+    "pages": "A template page and a static file on the virtual board (requests/s, median; wrk -t1 -c4)",
     "heap": "Heap on the virtual board's 32-bit firmware (KiB)",
     "heap64": "The drop-in path on the 64-bit unix port: hello from .mpy (KiB)",
     "templates": "Templates (32-bit firmware, picoweb frozen; bytes of live heap)",

@@ -97,7 +97,7 @@ def utemplate_compile(tdir, outdir):
 
 
 # The files every framework's harness app has beside it.
-SHARED_FILES = {"templates": ["page.tpl"], "static": ["style.css", "style.css.gz"]}
+SHARED_FILES = {"templates": ["page.tpl"], "static": ["style.css", "style.css.gz", "4k.txt"]}
 HEAPSTAT = os.path.join(ROOT, "picoweb", "heapstat.py")  # the other frameworks' apps take picoweb's sampler
 
 

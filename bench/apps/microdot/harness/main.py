@@ -46,6 +46,11 @@ async def css(request):
                               file_extension=".gz" if gz else "")
 
 
+@app.route("/static/4k.txt")  # make bench's static file throughput
+async def file4k(request):
+    return Response.send_file("static/4k.txt", content_type="text/plain")
+
+
 @app.route("/form", methods=["POST"])
 async def form(request):
     f = request.form
