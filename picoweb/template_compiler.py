@@ -16,12 +16,22 @@ _CONTINUE = {"elif": ("if",), "else": ("if", "for", "while", "try"), "except": (
 
 # {{ expr }}'s escaping, written into each module that needs it: compiled templates load
 # without picoweb (in utemplate's loaders, or in another framework's app).
+# (A number needs none; the checks are written out: a loop over pairs costs twice as much.)
 _ESCAPE = """
 def _e(s):
+    if type(s) is int:
+        return str(s)
     s = str(s)
-    for a, b in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;")):
-        if a in s:
-            s = s.replace(a, b)
+    if "&" in s:
+        s = s.replace("&", "&amp;")
+    if "<" in s:
+        s = s.replace("<", "&lt;")
+    if ">" in s:
+        s = s.replace(">", "&gt;")
+    if '"' in s:
+        s = s.replace('"', "&quot;")
+    if "'" in s:
+        s = s.replace("'", "&#39;")
     return s
 """
 

@@ -48,6 +48,9 @@ def test_escaping_raw_and_switch():
     assert render(t, args=("<a href='x'>&\"",)) == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;|<a href='x'>&\""
     assert render(t, args=("<b>",), escape=False) == "<b>|<b>"
     assert render({"t.tpl": "{{ 5 }}"}) == "5"
+    # numbers need no escaping (a shorter path), anything else is escaped as text
+    for v, out in ((-42, "-42"), (True, "True"), (2.5, "2.5"), (None, "None"), (b"<", "b&#39;&lt;&#39;")):
+        assert render(t, args=(v,)).split("|")[0] == out, v
 
 
 def test_if_elif_else_and_newline_after_tags():
