@@ -94,15 +94,20 @@ def throughput(runtime, libdir, rounds, seconds):
 BOARD = "the virtual board (32-bit firmware, harness apps frozen, an ESP32's heap)"
 
 
-def board_throughput(rounds, seconds, like="esp32"):
-    # The board harness's app of each (bare, picoweb, microdot) frozen into the virtual board's
-    # 32-bit firmware, booted as a board with the heap of `like`: wrk against each, as above.
+def boards(names, like):
+    # The board harness's app of each framework named, frozen into the virtual board's 32-bit
+    # firmware, booted as a board with the heap of `like`.
     procs = {}
     for fw in frameworks.frameworks():
-        if fw.name in THROUGHPUT_APPS:
+        if fw.name in names:
             fwbin, flash = frameworks.prepare(fw, "harness", "frozen")
             procs[fw.name] = BoardProcess(fwbin, flash, heap_model(like), wait=15.0, fresh=True)
-    return compare(procs, rounds, seconds, BOARD)
+    return procs
+
+
+def board_throughput(rounds, seconds, like="esp32"):
+    # bare, picoweb and microdot on the virtual board: wrk against each, as above.
+    return compare(boards(THROUGHPUT_APPS, like), rounds, seconds, BOARD)
 
 
 def compare(procs, rounds, seconds, runtime, path="/", stop=True):
@@ -139,11 +144,7 @@ PAGE_FRAMEWORKS = ("picoweb", "picoweb-1.8.2", "microdot")
 
 
 def board_pages(rounds, seconds, like="esp32"):
-    procs = {}
-    for fw in frameworks.frameworks():
-        if fw.name in PAGE_FRAMEWORKS:
-            fwbin, flash = frameworks.prepare(fw, "harness", "frozen")
-            procs[fw.name] = BoardProcess(fwbin, flash, heap_model(like), wait=15.0, fresh=True)
+    procs = boards(PAGE_FRAMEWORKS, like)
     try:
         return {page: compare(procs, rounds, seconds, BOARD, path, stop=False) for page, path in PAGES.items()}
     finally:

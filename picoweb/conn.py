@@ -210,16 +210,14 @@ class Connection:
                 self.keep = False  # the end of the connection ends the body
         e = b"Connection: close\r\n\r\n" if not self.keep else (
             b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
-        # joined, not %-formatted: MicroPython formats into a buffer that grows (a new block each
-        # time), a join allocates its result once
         if n is not None and n >= 0:
-            h = b"".join((h, x, b"Content-Length: %d\r\n" % n, e, b))
+            h = b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b)
         elif not self.chunked:
-            h = b"".join((h, x, e, b))
+            h = b"%s%s%s%s" % (h, x, e, b)
         elif b:
-            h = b"".join((h, x, b"Transfer-Encoding: chunked\r\n", e, b"%x\r\n" % len(b), b, b"\r\n"))
+            h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
         else:
-            h = b"".join((h, x, b"Transfer-Encoding: chunked\r\n", e))
+            h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
         self.hdr = self.extra = None  # once formatted: on a MemoryError, the caller tries without b
         return h
 
@@ -232,8 +230,8 @@ class Connection:
         if len(b) <= 1024 and (self.hdr is not None or self.chunked):
             try:
                 if type(b) is not bytes:
-                    b = bytes(b)  # a bytes join takes only bytes
-                blk = self._head(n, b) if self.hdr is not None else b"".join((b"%x\r\n" % len(b), b, b"\r\n"))
+                    b = bytes(b)  # %s formats only bytes as their content
+                blk = self._head(n, b) if self.hdr is not None else b"%x\r\n%s\r\n" % (len(b), b)
             except MemoryError:
                 pass  # written piece by piece below
         if blk is None and self.hdr is not None:

@@ -56,8 +56,6 @@ def add_headers(self, lines):
     if lines:
         if type(lines) is str:
             lines = lines.encode()
-        elif type(lines) is not bytes:
-            lines = bytes(lines)  # the head is joined from bytes only
         self.extra = self.extra + lines if self.extra else lines
 
 
