@@ -10,8 +10,8 @@ from conftest import ROOT, Server
 
 from selenium import webdriver  # requirements-dev.txt
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
@@ -39,7 +39,21 @@ def submit(browser, element_id):
     # Clicks a form's button and waits until the next page has replaced this one.
     button = browser.find_element(By.ID, element_id)
     button.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(button))
+    WebDriverWait(browser, 10).until(lambda _: gone(button))
+
+
+def gone(element):
+    # The element's page was replaced. (Chromium reports a node of a page it is leaving either
+    # as stale or, while it switches, as a node that "does not belong to the document".)
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
 
 
 def test_notes_in_a_browser(browser, tmp_path):
