@@ -7,7 +7,7 @@
 # Run on the firmware picoweb is frozen into, at a board's heap (a large heap full of holes
 # makes MicroPython's allocator scan: stages that allocate several blocks then look slow):
 #   MICROPYPATH=.frozen build/fw/picoweb-32/micropython -X heapsize=64K bench/profile_core.py
-# or with picoweb from source (micropython, or CPython: python bench/profile_core.py). Its
+# or with picoweb from source (micropython, or CPython: PYTHONPATH=. python bench/profile_core.py). Its
 # microseconds move with the load of a shared machine: bench/instructions.py counts machine
 # instructions per request instead.
 import gc
@@ -85,7 +85,6 @@ async def main():
 
 s = Stream(0)
 c = picoweb.Connection(s, s, 512)
-LINE_END = REQ.find(b"\n")
 
 
 def head():
@@ -95,7 +94,6 @@ def head():
     e = c.eol(1024, 414)
     c.pos = e + 1
     req = http._request(c, REQ, 0, e)
-    h = {}
     c.left = None
     c.hosts = 0
     http._fields(c, 0, 1024, 24)
