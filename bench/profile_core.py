@@ -6,7 +6,8 @@
 # awrite), and the write to the stream.
 # Run on the firmware picoweb is frozen into, at a board's heap (a large heap full of holes
 # makes MicroPython's allocator scan: stages that allocate several blocks then look slow):
-#   MICROPYPATH=.frozen build/fw/picoweb-32/micropython -X heapsize=64K bench/profile_core.py
+#   MICROPYPATH=.frozen build/fw/picoweb-32/micropython -X heapsize=128K bench/profile_core.py
+# (at 64 KiB its 100 requests with the collector off overflow the heap: the bytes are wrong)
 # or with picoweb from source (micropython, or CPython: PYTHONPATH=. python bench/profile_core.py). Its
 # microseconds move with the load of a shared machine: bench/instructions.py counts machine
 # instructions per request instead.
