@@ -7,7 +7,7 @@ import gc
 from . import compat  # what is used once or at import goes through compat.: this module's names stay under 38
 from .compat import asyncio, cancel, create_task, current_task, result, sleep_ms, ticks_add, ticks_ms
 from .conn import Connection, http_error
-from .request import HTTPRequest, field_value
+from .request import HTTPRequest, add_lines, field_value
 from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
 
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
@@ -189,21 +189,22 @@ class Server:
                 self._conns.append(c)
                 try:
                     taken = await self._serve_conn(c) is False  # a handler took it over
+                except MemoryError:
+                    gc.collect()
+                    if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
+                        try:  # (still in _conns: the watchdog ends the linger in time)
+                            c._raw(FAILED)
+                            await _linger(c)
+                        except Exception:
+                            pass
                 finally:
                     self._conns.remove(c)
         except asyncio.CancelledError:
             pass  # the watchdog cut it off, or a newer connection took its slot (admit.py)
         except Exception as e:
-            if isinstance(e, MemoryError):
+            if isinstance(e, MemoryError):  # no heap for the connection: 503, straight on the socket
                 gc.collect()
-                if c is None:  # no heap for the connection: 503, straight on the socket
-                    _refuse(getattr(writer, "s", None), self._rb, False)
-                elif c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
-                    try:
-                        c._raw(FAILED)
-                        await _linger(c)
-                    except Exception:
-                        pass
+                _refuse(getattr(writer, "s", None), self._rb, False)
             elif not _gone(e):
                 self._log_exc(e, "connection")
         if not taken:
@@ -290,12 +291,24 @@ class Server:
                         n = fields(c, n, maxl, maxh)
                         if n < 0:
                             break
+                        if c.pos - hs > maxl:
+                            # A long head: its lines leave the buffer, into req.headers at once,
+                            # rather than the buffer growing (and copied) by each read to the
+                            # head's whole size: a block a board's heap may not have.
+                            if mode == "parse":
+                                if h is None:
+                                    h = req.headers = {}
+                                add_lines(h, c.buf, hs, c.pos)
+                            hs = c.pos
                         if not (yield from c._fill(hs)):
                             return True
                         hs = 0
                     keep = c.keep
                     if mode == "parse":  # "skip": a route that has no req.headers (as in 1.8.2)
-                        req._head = (c.buf, hs, c.pos)  # req.headers is made of them if it is used
+                        if h is None:
+                            req._head = (c.buf, hs, c.pos)  # req.headers is made of them if it is used
+                        else:
+                            add_lines(h, c.buf, hs, c.pos)
                     if c.hosts != 1 and (c.hosts or not c.http10):
                         raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
                     if c.left is None:

@@ -26,14 +26,8 @@ class HTTPRequest:
         buf, p, end = self._head
         self._head = None
         h = self.headers = {}
-        while True:
-            e = buf.find(b"\n", p, end)
-            q = e - 1 if buf[e - 1] == 13 else e
-            if q <= p:  # the empty line that ends the head
-                return h
-            j = buf.find(b":", p, q)
-            h[buf[p:j]] = field_value(buf, j + 1, q)
-            p = e + 1
+        add_lines(h, buf, p, end)
+        return h
 
     def header(self, name, default=None):
         """The value (bytes) of the request header name (bytes or str, any case), or default:
@@ -82,6 +76,18 @@ class HTTPRequest:
             return json.loads(b)
         except ValueError:
             _bad()
+
+
+def add_lines(h, buf, p, end):
+    """The header lines buf[p:end] (whole lines, checked as they were read) into the dict h."""
+    while p < end:
+        e = buf.find(b"\n", p, end)
+        q = e - 1 if buf[e - 1] == 13 else e
+        if q <= p:  # the empty line that ends the head
+            return
+        j = buf.find(b":", p, q)
+        h[buf[p:j]] = field_value(buf, j + 1, q)
+        p = e + 1
 
 
 def field_value(buf, a, q):
