@@ -346,6 +346,8 @@ class Server:
                     if hooked and app.hooks_after:
                         for f in app.hooks_after:
                             yield from result(f(req, c))
+                    if c.status is None and r is not False:  # else the client would wait for it
+                        raise ValueError("the handler sent no response")
                     if r is not False and end():
                         yield from c.drain()
                 except Exception as e:

@@ -28,6 +28,18 @@ def test_full_response_written_by_hand_closes_connection(full_app):
     assert (r.status, r.body) == (200, b"raw body")
 
 
+def test_a_handler_that_sends_nothing_gets_500(full_app):
+    # its client is answered (it waited on a kept-alive connection until the idle timeout), and
+    # the server serves on
+    c = Conn(full_app.port)
+    try:
+        c.send(b"GET /nothing HTTP/1.1\r\nHost: h\r\n\r\n")
+        assert c.response().status == 500
+    finally:
+        c.close()
+    assert get(full_app, "/").status == 200
+
+
 def test_start_response_with_dict_headers(full_app):
     r = get(full_app, "/squares")
     assert r.headers["x-kind"] == "squares"

@@ -18,6 +18,10 @@ def index(req, resp):
     yield from resp.awrite("Hello world")
 
 
+def nothing(req, resp):
+    pass  # a handler that forgets to answer
+
+
 def raw(req, resp):
     # a full response written by hand, as example_webapp.py always did
     yield from resp.awrite("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nraw body")
@@ -137,6 +141,7 @@ ROUTES = [
     ("/awriteiter", awriteiter),
     ("/awrite-slice", awrite_slice),
     ("/raw", raw),
+    ("/nothing", nothing),
     ("/squares", squares),
     ("/preformatted", preformatted),
     ("/headers", headers_echo),
