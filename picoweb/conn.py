@@ -9,43 +9,60 @@ from .compat import DONE, coroutine, ticks_add, ticks_ms
 from .status import HTTPError, status_line
 
 
+# The status, content type and head bytes of the last plain start(), on any connection: the
+# client's next request, or the next client, reuses the head's bytes.
+_cs = _cc = _ch = None
+
+
 class Connection:
     """The connection: reading the request body, writing the response."""
 
-    _cs = _cc = _ch = None  # status, content type and head bytes of the last plain start()
+    # What most connections never change is read from the class; a connection that does gets an
+    # attribute of its own. On MicroPython an object's attributes and a class's names are hash
+    # tables, looked through from a name's slot to the first free one by every method call, and
+    # an object's grows (a new block, the old one freed) as attributes are added: a connection's
+    # 19 attributes sit in 23 slots, its class's 25 names in 29 (they were 28 in 29, and 24).
+    # Seldom-used methods live in conn_more.py, module functions in the module's own table.
     rto = 10000  # ms a handler's single read or write may wait
+    bufsize = 512  # bytes asked of the socket per read
+    rb = None
+    #   extra     header lines for the next response head only (add_headers())
+    #   chunks    a chunked body: 1 before its first chunk, 2 after it; 0 none
+    #   budget    chunked body bytes still allowed (the route's max_body, counted down)
+    #   expect    the client expects "100 Continue" before it sends the body
+    extra = None
+    chunks = budget = 0
+    expect = False
 
     def __init__(self, reader, writer, bufsize, rb=None):
         self.r = reader
         self.w = writer
-        self.bufsize = bufsize
+        if bufsize != self.bufsize:
+            self.bufsize = bufsize
         self.buf = b""  # read but not yet consumed
         self.pos = 0
         # MicroPython: the server's one read buffer (a memoryview), shared by all its
         # connections, so that a read needs a block of the size that came rather than one of
         # bufsize: a fragmented heap, after a flood, has the one but not the other.
-        self.rb = rb
+        if rb is not None:
+            self.rb = rb
         # Every attribute a request sets, set now: the attribute table is allocated once at its
         # full size, instead of growing (a new, larger block) in the middle of a request.
         #   deadline  ticks after which the watchdog cancels this connection
         #   since     ticks since it has been reading a request head (None: it is not)
         #   left      body bytes the handler may still read: None unknown; with a chunked body,
         #             those of the current chunk, or -1 when the next chunk's size line is due
-        #   chunks    a chunked body: 1 before its first chunk, 2 after it; 0 none
-        #   budget    chunked body bytes still allowed (the route's max_body, counted down)
-        #   expect    the client expects "100 Continue" before it sends the body
         #   hosts     the Host fields of the request head (one is due)
-        #   extra     header lines for the next response head only (add_headers())
         #   hdr       header block not yet sent (bytes, without its framing headers)
         #   held      the first body piece, waiting with the headers
         #   length    body length given to start(); -1: the handler's headers frame it
         #   nobody    HEAD: headers only;  sent: bytes went to the socket, too late for an error
         #   keep      the client may send another request
         #   http10    the request is HTTP/1.0 (set as its line is read): no chunked encoding for it
-        self.deadline = self.since = self.task = self.left = self.extra = self.status = self.hdr = self.held = None
+        self.deadline = self.since = self.task = self.left = self.status = self.hdr = self.held = None
         self.length = None
-        self.chunks = self.budget = self.hosts = 0
-        self.keep = self.http10 = self.nobody = self.sent = self.chunked = self.expect = False
+        self.hosts = 0
+        self.keep = self.http10 = self.nobody = self.sent = self.chunked = False
 
     def timeout(self, ms):
         """Sets the deadline of what the connection waits for now (None: none)."""
@@ -168,22 +185,21 @@ class Connection:
         self.http10 = http10
         self.nobody = head
         self.keep = keep
-        self.status = self.hdr = self.held = self.extra = None
-        self.sent = False
+        self.status = self.hdr = self.held = None
+        self.sent = False  # (extra: every request's head takes it, or its connection ends)
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
         """Prepare the status line and headers; they are sent with the body."""
+        global _cs, _cc, _ch
         self.status = status
         self.length = length
         self.held = None
         self.chunked = False
         if not headers:
-            # The same plain head as last time on this connection: reuse its bytes.
-            if status is self._cs and content_type is self._cc:
-                self.hdr = self._ch
+            # The same plain head as last time: reuse its bytes.
+            if status is _cs and content_type is _cc:
+                self.hdr = _ch
                 return
-            self._cs = status
-            self._cc = content_type
         h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
         if headers:
             h += header_lines(headers)
@@ -191,7 +207,9 @@ class Connection:
                 self.length = -1  # the handler frames the body itself
             self.hdr = h.encode()
         else:
-            self.hdr = self._ch = h.encode()
+            self.hdr = _ch = h.encode()
+            _cs = status
+            _cc = content_type
 
     def _head(self, n, b=b""):
         # The header block, finished with the framing of a body of n bytes (None: unknown),
@@ -218,7 +236,9 @@ class Connection:
             h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
         else:
             h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
-        self.hdr = self.extra = None  # once formatted: on a MemoryError, the caller tries without b
+        self.hdr = None  # once formatted: on a MemoryError, the caller tries without b
+        if x:
+            self.extra = None
         return h
 
     def _send(self, n, b):
@@ -250,15 +270,8 @@ class Connection:
             else:
                 self.w.write(b)
         except Exception:
-            self.broken()
+            _broken(self)
             raise
-
-    def broken(self):
-        """A write failed (out of heap, say): what went out is not a whole response, and nothing
-        more may follow on this connection. It is closed once the handler is done."""
-        self.keep = False
-        self.chunked = False
-        self.sent = True
 
     def write(self, buf):
         """Queue body bytes; drain() waits until the socket took them."""
@@ -304,7 +317,7 @@ class Connection:
         try:
             self.w.write(b)
         except Exception:
-            self.broken()
+            _broken(self)
             raise
 
     def drain(self):
@@ -324,8 +337,6 @@ class Connection:
         self.write(buf)
         return self.drain()
 
-    awritestr = awrite  # write() takes str as well as bytes
-
     def __getattr__(self, name):
         # The methods handlers seldom call (conn_more.py) are attached to the class on the first
         # use of one: until then they take no heap.
@@ -334,6 +345,14 @@ class Connection:
         if conn_more.attach(Connection, name):
             return getattr(self, name)
         raise AttributeError(name)
+
+
+def _broken(c):
+    # A write failed (out of heap, say): what went out is not a whole response, and nothing
+    # more may follow on this connection. It is closed once the handler is done.
+    c.keep = False
+    c.chunked = False
+    c.sent = True
 
 
 @coroutine

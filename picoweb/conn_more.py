@@ -5,7 +5,7 @@
 from .compat import LISTENER, coroutine
 
 METHODS = ("readline", "readexactly", "readinto", "add_headers", "upgrade", "awriteiter", "aclose", "get_extra_info",
-           "write_block")
+           "write_block", "awritestr")
 ROOM = 6  # bytes at the start of write_block()'s buffer kept for a chunk's size line ("ffff\r\n")
 
 
@@ -15,6 +15,11 @@ def attach(cls, name):
     for m in METHODS:
         setattr(cls, m, g[m])
     return name in METHODS
+
+
+def awritestr(self, buf, off=0, sz=-1):
+    """awrite() by its Pycopy name (it takes str as well as bytes)."""
+    return self.awrite(buf, off, sz)
 
 
 @coroutine

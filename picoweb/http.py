@@ -180,7 +180,8 @@ class Server:
             if first is not None:
                 c = Connection(reader, writer, self.bufsize, self._rb)
                 c.buf = first
-                c.rto = self.header_timeout
+                if c.rto != self.header_timeout:
+                    c.rto = self.header_timeout
                 try:
                     writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
                 except Exception:
