@@ -31,12 +31,16 @@ class HTTPRequest:
 
     def header(self, name, default=None):
         """The value (bytes) of the request header name (bytes or str, any case), or default:
-        the lookup every module uses, whatever case the client wrote the name in."""
+        the lookup every module uses, whatever case the client wrote the name in. Until
+        req.headers is made, the field is looked for in the head's lines: no dict is made for it
+        (the last line of that name counts, as in req.headers)."""
+        if type(name) is str:
+            name = name.encode()
+        if self._head is not None:
+            return find_field(self._head, name, default)
         h = getattr(self, "headers", None)
         if not h:
             return default
-        if type(name) is str:
-            name = name.encode()
         v = h.get(name)
         if v is None:
             name = name.lower()
@@ -88,6 +92,26 @@ def add_lines(h, buf, p, end):
         j = buf.find(b":", p, q)
         h[buf[p:j]] = field_value(buf, j + 1, q)
         p = e + 1
+
+
+def find_field(head, name, default):
+    """The value of the last header line named name (any case) among the head's lines
+    (buf, start, end), or default. A line is looked at closer only if a ":" follows a name of
+    that length: no other line allocates."""
+    buf, p, end = head
+    n = len(name)
+    v = default
+    while p < end:
+        e = buf.find(b"\n", p, end)
+        q = e - 1 if buf[e - 1] == 13 else e
+        if q <= p:  # the empty line that ends the head
+            break
+        if p + n < q and buf[p + n] == 58:
+            k = buf[p : p + n]
+            if k == name or k.lower() == name.lower():
+                v = field_value(buf, p + n + 1, q)
+        p = e + 1
+    return v
 
 
 def field_value(buf, a, q):

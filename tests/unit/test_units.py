@@ -84,6 +84,26 @@ def test_header_lookup_takes_any_case():
     assert req.header(b"Host") == b"h" and req.header(b"Origin", b"-") == b"-"
 
 
+def test_header_lookup_in_the_head_lines_agrees_with_headers():
+    # before req.headers is made, header() reads the head's lines (as the server leaves them):
+    # any case, the value stripped, the last of duplicates, a longer or shorter name no match
+    from picoweb.request import HTTPRequest
+
+    head = (b"GET / HTTP/1.1\r\nHost: h\r\nX-Ab: no\r\nx-a:  1 \r\nX-Abc:\r\nX-A:\t2\r\nCookie: c=1\n"
+            b"Empty:\r\n\r\nbody: x\r\n")
+    start = head.find(b"\n") + 1
+    end = head.find(b"\r\n\r\n") + 4
+    want = {"X-A": b"2", "x-ab": b"no", "X-ABC": b"", "cookie": b"c=1", "host": b"h", "Empty": b""}
+    for made in (False, True):
+        req = HTTPRequest()
+        req._head = (head, start, end)
+        if made:
+            assert len(req.headers) == 7  # (two spellings of X-A)
+        for k in want:
+            assert req.header(k) == want[k], (made, k, req.header(k))
+        assert req.header(b"X") is None and req.header("body", b"-") == b"-"
+
+
 def test_unquote_takes_two_hex_digits_only():
     # not int(x, 16), which takes one digit, a sign or a space: "%+1" is no escape (fuzzed)
     for s in ("%E", "%+1", "%-0", "%\r5", "% 5", "%2"):
