@@ -118,9 +118,11 @@ class WebApp(Server):
             app.init()
         method = req.method
         allowed = None
+        _type = type  # builtins looked up once, not per route: see _serve_conn
+        _str = str
         for e in app.url_map:
             p = e[0]
-            if type(p) is str:
+            if _type(p) is _str:
                 if p != path:
                     continue
                 m = None
