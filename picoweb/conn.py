@@ -392,10 +392,10 @@ def send(writer, body, status="200", content_type="text/html; charset=utf-8", he
     return writer.drain()
 
 
-@coroutine
 def http_error(writer, status, headers=None):
-    """Sends an error response: the status with its reason phrase, as text."""
-    yield from send(writer, status_line(status) + "\r\n", status, "text/plain", headers)
+    """Sends an error response: the status with its reason phrase, as text (an awaitable, as
+    send()'s: no generator of its own)."""
+    return send(writer, status_line(status) + "\r\n", status, "text/plain", headers)
 
 
 @coroutine

@@ -13,9 +13,10 @@ _REASONS = (
 )
 
 
-def reason(code):
-    """"404" -> "Not Found"; "Unknown" for a code not in the table."""
-    i = _REASONS.find("\n" + code + " ")
-    if i < 0:
-        return "Unknown"
-    return _REASONS[i + 2 + len(code) : _REASONS.find("\n", i + 1)]
+def status_line(code):
+    """"404" -> "404 Not Found"; "404 Unknown" for a code not in the table. (Sliced from the
+    table whole: the error pages' line costs one string, not one per piece.)"""
+    i = _REASONS.find(code)
+    if i < 1 or _REASONS[i - 1] != "\n" or _REASONS[i + len(code)] != " ":
+        return code + " Unknown"
+    return _REASONS[i : _REASONS.find("\n", i)]

@@ -29,6 +29,6 @@ def status_line(status):
         return "500 Internal Server Error"
     if " " in s:
         return s
-    from .reasons import reason
+    from .reasons import status_line
 
-    return s + " " + reason(s)
+    return status_line(s)
