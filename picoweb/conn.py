@@ -247,9 +247,11 @@ class Connection:
         # for together with the head) written on its own. Nothing counts as sent before a write:
         # a head the heap has no room for leaves the response to the error page.
         blk = h = None
-        if len(b) <= 1024 and (self.hdr is not None or self.chunked):
+        # (a buffer, as sendstream() writes, is copied twice into a block: only a short one is)
+        t = type(b) is bytes
+        if len(b) <= (1024 if t else 256) and (self.hdr is not None or self.chunked):
             try:
-                if type(b) is not bytes:
+                if not t:
                     b = bytes(b)  # %s formats only bytes as their content
                 blk = self._head(n, b) if self.hdr is not None else b"%x\r\n%s\r\n" % (len(b), b)
             except MemoryError:
@@ -414,4 +416,4 @@ def sendstream(writer, f):
         n = f.readinto(buf)
         if not n:
             break
-        yield from writer.awrite(buf, 0, n)
+        yield from (writer.awrite(buf) if n == len(buf) else writer.awrite(buf, 0, n))  # no slice of a full one

@@ -19,10 +19,13 @@ def mime_type(fname):
     """MIME type of a file name by its extension (application/octet-stream if unknown)."""
     i = fname.rfind(".")
     if i >= 0:
-        j = _MIME.find("\n" + fname[i:].lower() + " ")
-        if j >= 0:
-            j = _MIME.find(" ", j)
-            return _MIME[j + 1 : _MIME.find("\n", j)]
+        ext = fname[i:].lower()
+        j = _MIME.find(ext)
+        while j > 0:  # the extension a line starts with, whole: ".js", not ".json"'s start
+            k = j + len(ext)
+            if _MIME[j - 1] == "\n" and _MIME[k] == " ":
+                return _MIME[k + 1 : _MIME.find("\n", k)]
+            j = _MIME.find(ext, k)
     return "application/octet-stream"
 
 
