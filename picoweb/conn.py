@@ -133,8 +133,14 @@ class Connection:
         (its Content-Length, its last chunk, or EOF when its length is unknown); HTTPError(400)
         if the client ends it early: a handler never gets part of a body as the whole."""
         if n < 0:
-            if self.left and not self.chunks:  # its length is known: one block for it, filled in place
-                b = bytearray(self.left)
+            left = self.left
+            if left and not self.chunks:  # its length is known
+                p = self.pos
+                if len(self.buf) - p >= left:  # all of it came with the head: one slice
+                    self.pos = p + left
+                    self.left = 0
+                    return self.buf[p : p + left]
+                b = bytearray(left)  # one block for it, filled in place
                 m = memoryview(b)
                 i = 0
                 while i < len(b):
