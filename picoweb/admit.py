@@ -89,8 +89,10 @@ async def door(server, sock):
         first = bytes(rb[:n])
         # Heap low: the listener waits with the newcomer (others wait in the kernel's queue, at no
         # cost) until the connections that hold it end; then it waits for a slot (wait_for_slot()).
+        # With none left, waiting frees nothing more: 503 at once (it got 503 after header_timeout,
+        # and every newcomer queued behind it waited as long).
         end = ticks_add(ticks_ms(), server.header_timeout)
-        while gc.mem_free() < RESERVE and ticks_diff(end, ticks_ms()) > 0:
+        while gc.mem_free() < RESERVE and server._conns and ticks_diff(end, ticks_ms()) > 0:
             await sleep_ms(POLL)
             gc.collect()
         if gc.mem_free() >= RESERVE:

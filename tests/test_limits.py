@@ -297,6 +297,34 @@ def test_vanishing_clients_cost_nothing(full_app):
         assert abs(after - before) < 2048, (before, after)
 
 
+def test_no_stall_at_the_heap_s_end():
+    # The firmware at heaps just too small to serve 4 clients at once, or one, for good: each
+    # request is answered (served, or 500 or 503) at once, never left waiting. At 12.25 KiB the
+    # listener kept a newcomer waiting for the free heap to grow to RESERVE, which with no
+    # connection left it never would: 10 s per newcomer, the others queued behind (a client's
+    # 5 s timeout here), and then 503.
+    import concurrent.futures
+
+    from conftest import TESTS, Server
+
+    def one(port):
+        try:
+            return request(port, path="/").status
+        except (OSError, EOFError) as e:
+            return repr(e)
+
+    for heap in range(12 * 1024, 13 * 1024 + 512, 256):
+        srv = Server("firmware", os.path.join(TESTS, "apps", "tight_app.py"), heap=str(heap), path=(TESTS,))
+        try:
+            with concurrent.futures.ThreadPoolExecutor(4) as ex:
+                got = list(ex.map(lambda i: one(srv.port), range(8)))
+            got += [one(srv.port) for _ in range(3)]
+            assert all(g in (200, 500, 503) for g in got), (heap, got)
+            assert srv.alive()
+        finally:
+            srv.stop()
+
+
 def test_server_survives_connections_exhausting_the_heap():
     # The board-sized server: the virtual board's firmware (picoweb frozen) with a small heap,
     # flooded by wrk (16 connections, 2 s): connections run the heap out while being accepted.
