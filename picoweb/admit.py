@@ -92,11 +92,13 @@ async def door(server, sock):
         # With none left, waiting frees nothing more: 503 at once (it got 503 after header_timeout,
         # and every newcomer queued behind it waited as long).
         end = ticks_add(ticks_ms(), server.header_timeout)
-        while gc.mem_free() < RESERVE and server._conns and ticks_diff(end, ticks_ms()) > 0:
+        while True:
+            gc.collect()  # (what a connection that just ended left is garbage until then)
+            if gc.mem_free() >= RESERVE:
+                return first
+            if not server._conns or ticks_diff(end, ticks_ms()) <= 0:
+                break
             await sleep_ms(POLL)
-            gc.collect()
-        if gc.mem_free() >= RESERVE:
-            return first
     try:
         sock.send(BUSY)
         while sock.readinto(rb):  # what came of the request: closing on unread data resets the connection
