@@ -59,8 +59,9 @@ def test_long_heads_at_the_esp8266_heap(esp8266):
     # A 5 KiB head, its header fields read by the handler: its lines go into req.headers as they
     # come, and the buffer stays one line's size (it grew to the head's size, copied at each
     # read, and a 4 KiB head got a 500). The first test: on the board as it booted (after the
-    # others' floods its heap has about 10 KiB free, in pieces, and a 4 KiB head may not fit). One the heap can't hold (11 KiB, the limits allow 12)
-    # is answered 500, and its connection closed (it was left open until the client went).
+    # others' floods its heap has about 10 KiB free, in pieces, and a 4 KiB head may not fit).
+    # One the heap can't hold (11 KiB, the limits allow 12) is answered 500, and its connection
+    # closed (it was left open until the client went).
     for _ in range(3):
         r = long_head(esp8266.port, 10)
         assert r.startswith(b"HTTP/1.1 200") and r.endswith(b"visit 6"), r[:100]
