@@ -106,6 +106,9 @@ def test_chunk_extensions_are_allowed(full_app):
     b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n",  # a bare CR in a value
     b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n",  # NUL in a value
     b"GET / HTTP/1.1\r\nHost: x\r\nX(A): 1\r\n\r\n",  # a name that is not a token
+    b"GET / HTTP/1.1\r\nHost: x\r\nUser Agent: 1\r\n\r\n",  # not a token, a usual name's length
+    b"GET / HTTP/1.1\r\nHost: x\r\nAccept : 1\r\n\r\n",  # whitespace before the colon
+    b"GET / HTTP/1.1\r\nHost: x\r\nAccept-Encodin\xe7: 1\r\n\r\n",  # not ASCII
     b"GET / HTTP/1.1\r\n\r\n",  # HTTP/1.1 without Host
     b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",  # two Hosts
     b"GET\x1c/item/3\x1cHTTP/1.1\r\nHost: x\r\n\r\n",  # str.split() took \x1c for a space
