@@ -12,13 +12,10 @@ store = open_store()
 
 @app.route("/")
 def index(req, resp):
-    notes = []
-    for i in store.ids():
-        n = store.get(i)
-        if n:
-            notes.append((i, n[0]))
+    # the ids, and a function the template calls for each title: one note is in the heap at a
+    # time, not a list of them all (30 notes: 2 to 3 KiB less heap at the smallest, make bench)
     yield from picoweb.start_response(resp)
-    yield from app.render_template(resp, "list.tpl", (notes,))
+    yield from app.render_template(resp, "list.tpl", (store.ids(), store.title))
 
 
 @app.route("/new", methods=("GET", "POST"))

@@ -1,13 +1,21 @@
 # Where the notes live on the board's filesystem: a btree database where the firmware has
 # the btree module (ESP8266, ESP32), else one small file per note. Either way a note is read
-# only when it is shown, so the heap holds one note at a time, not all of them.
+# only when it is shown (the list page too reads the titles one by one, as it renders them),
+# so the heap holds one note at a time, not all of them.
 try:
     import os
 except ImportError:  # Pycopy has only the u-named modules
     import uos as os
 
 
-class FileStore:
+class Store:
+    def title(self, i):
+        # the title of note i ("" if it is gone): the list page reads them one at a time
+        n = self.get(i)
+        return n[0] if n else ""
+
+
+class FileStore(Store):
     # notes/<id>: the title on the first line, the text after it.
     def __init__(self, path="notes"):
         self.path = path
@@ -38,7 +46,7 @@ class FileStore:
             pass
 
 
-class BtreeStore:
+class BtreeStore(Store):
     # notes.db: keys are zero-padded ids, values "title\ntext" (UTF-8).
     def __init__(self, path="notes.db"):
         import btree

@@ -1,11 +1,11 @@
-{% args notes %}
+{% args ids, title %}
 {% include "head.tpl" "Notes" %}
 <h1>Notes</h1>
 <p><a id="new" href="/new">New note</a></p>
-{% if notes %}
+{% if ids %}
 <ul id="notes">
-{% for i, title in notes %}
-<li><a href="/edit/{{ i }}">{{ title }}</a>
+{% for i in ids %}
+<li><a href="/edit/{{ i }}">{{ title(i) }}</a>
 <form method="post" action="/delete/{{ i }}"><button id="delete-{{ i }}">Delete</button></form></li>
 {% endfor %}
 </ul>
