@@ -28,6 +28,7 @@
 #   it finds the body's length only under the header name "Content-Length" in that case
 # - utemplate 1.4.1 does not escape {{ }}: the handlers escape what a user typed
 # - no redirect(): start_response(status="303", headers={"Location": "/"})
+# It logs a line per request, as 1.8.2 and picoweb do by default and as the notes example does.
 import sys
 
 import picoweb
@@ -153,4 +154,4 @@ def delete(req, resp):
 if __name__ == "__main__":
     on_board = sys.platform.startswith("esp")
     app.run(host="0.0.0.0" if on_board else "127.0.0.1",
-            port=int(sys.argv[1]) if len(sys.argv) > 1 else 80 if on_board else 8081, debug=-1)
+            port=int(sys.argv[1]) if len(sys.argv) > 1 else 80 if on_board else 8081)
