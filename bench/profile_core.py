@@ -25,6 +25,13 @@ from picoweb import http
 from picoweb.request import HTTPRequest
 
 REQ = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk\r\n\r\n"
+if "browser" in sys.argv:  # the head a browser sends (Firefox's: 12 lines, 425 bytes)
+    REQ = (b"GET / HTTP/1.1\r\nHost: 192.168.4.1\r\n"
+           b"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
+           b"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+           b"Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\nConnection: keep-alive\r\n"
+           b"Upgrade-Insecure-Requests: 1\r\nSec-Fetch-Dest: document\r\nSec-Fetch-Mode: navigate\r\n"
+           b"Sec-Fetch-Site: none\r\nSec-Fetch-User: ?1\r\nPriority: u=0, i\r\n\r\n")
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 
 
