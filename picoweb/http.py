@@ -463,26 +463,34 @@ def _fields(c, n, maxl, maxh):
     # the count so far when a line is incomplete (more must be read first), -1 once the empty line
     # that ends the head is read. A head that came in one read is parsed in one call.
     buf = c.buf
-    p = c.pos
+    p = p0 = c.pos
+    crlf = 0  # lines ended by CRLF since p0: every other CR is a bare one
     while True:
         e = buf.find(b"\n", p)
-        if e < 0 or e - p >= maxl:
+        if e < 0 or e - p >= maxl or e == p or (e == p + 1 and buf[p] == 13):
+            # No CR but the lines' terminators, no NUL (RFC 9110 5.5, RFC 9112 2.2): looked
+            # for in the lines read since p0 at once, before any of them counts as read.
+            if buf.count(b"\r", p0, p) != crlf or buf.find(b"\0", p0, p) >= 0:
+                raise HTTPError(400)
+            if e >= 0 and e - p < maxl:
+                c.pos = e + 1
+                return -1  # the empty line that ends the head
             c.pos = p
             if e >= 0 or len(buf) - p > maxl:
                 raise HTTPError(431)
             return n
-        if e == p or (e == p + 1 and buf[p] == 13):
-            c.pos = e + 1
-            return -1  # the empty line that ends the head
         n += 1
         if n > maxh:
             raise HTTPError(431)
         j = buf.find(b":", p, e)
-        q = e - 1 if buf[e - 1] == 13 else e  # the value ends before the line's end
-        # no CR but the terminator's, no NUL (RFC 9110 5.5)
-        if j <= p or buf.find(b"\r", j, q) >= 0 or buf.find(b"\0", j, q) >= 0:
+        if j <= p:
             raise HTTPError(400)
-        if buf.startswith(b"Host:", p):
+        if buf[e - 1] == 13:
+            q = e - 1  # the value ends before the line's end
+            crlf += 1
+        else:
+            q = e
+        if j - p == 4 and buf.startswith(b"Host", p):
             c.hosts += 1  # the field every request has, spelt as every client spells it: a token
         else:
             # a name is a token, with no whitespace before the colon; a line that starts with
