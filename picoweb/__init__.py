@@ -152,7 +152,7 @@ class WebApp(Server):
 
     def __getattr__(self, name):
         # The methods that only some apps call (mount(), the hooks, templates, sendfile()) live in
-        # app_more.py, attached to the class on the first use of one: until then they take no heap.
+        # app_more.py, each attached to the class on its first use: until then they take no heap.
         from . import app_more
 
         if app_more.attach(WebApp, name):

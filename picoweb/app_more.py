@@ -1,7 +1,7 @@
 # The WebApp methods only some apps call: mounting sub-apps, the hooks (before_request,
 # after_request, errorhandler), templates (render_template, render_str) and sendfile().
-# __init__.py attaches them to the class on the first use of one (WebApp.__getattr__), so an
-# app that calls none of them keeps their heap.
+# __init__.py attaches each to the class on its first use (WebApp.__getattr__): an app that
+# calls none of them keeps their heap, and the class's table holds only those used.
 from .compat import LISTENER, coroutine
 
 SEND = 576  # bytes: render_template()'s buffer, its sends with their framing
@@ -11,11 +11,12 @@ METHODS = ("mount", "before_request", "after_request", "errorhandler", "_hook", 
 
 
 def attach(cls, name):
-    """Sets the methods on cls; True if name is one of them."""
-    g = globals()
-    for m in METHODS:
-        setattr(cls, m, g[m])
-    return name in METHODS
+    """Sets the method name on cls, if it is one of them (True): only the methods used join the
+    class's name table, which every lookup on an object of that class goes through."""
+    if name not in METHODS:
+        return False
+    setattr(cls, name, globals()[name])
+    return True
 
 
 def mount(self, url, app):

@@ -346,8 +346,8 @@ class Connection:
         return self.drain()
 
     def __getattr__(self, name):
-        # The methods handlers seldom call (conn_more.py) are attached to the class on the first
-        # use of one: until then they take no heap.
+        # The methods handlers seldom call (conn_more.py), each attached to the class on its
+        # first use: until then they take no heap.
         from . import conn_more
 
         if conn_more.attach(Connection, name):

@@ -1,7 +1,7 @@
 # The Connection methods handlers seldom call: reading the body by lines or into a buffer,
 # extra header lines (picoweb.cors), handing the connection over (picoweb.websocket), writing
-# from an iterable, closing early, the peer's address. conn.py attaches them to the class on the
-# first use of one (Connection.__getattr__), so an app that calls none of them keeps their heap.
+# from an iterable, closing early, the peer's address. conn.py attaches each to the class on its first
+# use (Connection.__getattr__): an app that calls none of them keeps their heap.
 from .compat import LISTENER, coroutine
 
 METHODS = ("readline", "readexactly", "readinto", "add_headers", "upgrade", "awriteiter", "aclose", "get_extra_info",
@@ -10,11 +10,12 @@ ROOM = 6  # bytes at the start of write_block()'s buffer kept for a chunk's size
 
 
 def attach(cls, name):
-    """Sets the methods on cls; True if name is one of them."""
-    g = globals()
-    for m in METHODS:
-        setattr(cls, m, g[m])
-    return name in METHODS
+    """Sets the method name on cls, if it is one of them (True): only the methods used join the
+    class's name table, which every lookup on an object of that class goes through."""
+    if name not in METHODS:
+        return False
+    setattr(cls, name, globals()[name])
+    return True
 
 
 def awritestr(self, buf, off=0, sz=-1):
