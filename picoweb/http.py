@@ -37,7 +37,7 @@ class Server:
     error_handlers = None  # {"404" or an exception class: handler} (WebApp.errorhandler)
     # The largest heap (bytes) whose free space the listener watches: counting it scans the heap
     # (about 0.2 ms per MiB), and a larger one holds max_conns connections. It is counted again
-    # once as many connections came as it had room for at 2 RESERVEs each.
+    # once as many connections are open as it had room for at 2 RESERVEs each (_listen).
     watched_heap = 256 * 1024
     # The largest heap (bytes) collected whenever the server goes idle (no connection left): an
     # ESP8266's, whose few KiB free must stay in one piece. A collection scans the heap: on an
@@ -131,7 +131,11 @@ class Server:
         heap = gc.mem_free() + gc.mem_alloc()
         watch = heap <= self.watched_heap  # a board's heap
         self._tidy = heap <= self.tidy_heap
-        credit = 0  # newcomers let in before the free heap is counted again (each may take 2 RESERVEs)
+        # The free heap is counted again when as many connections are open (or waiting for a
+        # slot) as it had room for at the last count, at 2 RESERVEs each, or a second after it:
+        # a count scans the heap (at an ESP8266's 38 KiB, some 100,000 machine instructions; at
+        # 128 KiB, 330,000), which one connection after another does not need.
+        room = counted = 0
         while True:
             s2 = None
             try:
@@ -141,15 +145,15 @@ class Server:
                 first = None
                 low = False
                 if watch:  # a board's heap: is it nearly full?
-                    if credit:
-                        credit -= 1
-                    else:
+                    n = len(self._conns) + (self.admission.waiting if self.admission else 0)
+                    if n >= room or compat.ticks_diff(ticks_ms(), counted) > 1000:
                         free = gc.mem_free()
                         if free < RESERVE:
                             gc.collect()  # only garbage, maybe
                             free = gc.mem_free()
                             low = free < RESERVE
-                        credit = max(0, free // (2 * RESERVE) - 1)
+                        room = n + free // (2 * RESERVE)
+                        counted = ticks_ms()
                 if low or len(self._conns) >= self.max_conns:
                     from .admit import door  # no slot, or (nearly) no heap: admit.py decides
 
