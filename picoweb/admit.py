@@ -6,7 +6,7 @@
 # - A newcomer that sent a whole request line takes the slot of the connection that has been
 #   reading a request head longest (a slow client, or a kept-alive connection idle between
 #   requests), if one has for more than SLOW ms. Else it waits for a slot to free (at most
-#   max_conns wait, each for at most header_timeout), or gets 503.
+#   max_conns wait, and at least QUEUE, each for at most header_timeout), or gets 503.
 # - A newcomer that did not gets 503 at once.
 # So slow clients hold slots only until a normal client needs one, and can neither push anyone
 # out nor queue up. Where every slot is serving a request (or streaming: SSE, WebSocket),
@@ -19,6 +19,10 @@ from .status import BUSY, RESERVE
 LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
 SLOW = 250  # ms a connection may read a request head before a normal newcomer may take its slot
 POLL = 10  # ms between two looks at the newcomer, or at the slots while waiting
+# newcomers that may wait for a slot, however few max_conns is: a browser opens up to 6
+# connections to a host at once (a page, its CSS, scripts and images), and where the heap holds
+# one at a time (max_conns 1: an ESP8266 with a large app) the others wait their turn
+QUEUE = 5
 
 
 class Admission:
@@ -71,7 +75,7 @@ async def door(server, sock):
     a = server.admission
     # a slow one to take the place of, or a place in the queue to wait in: else (a flood), 503
     # at once
-    room = slowest(server) is not None or a is None or a.waiting < server.max_conns
+    room = slowest(server) is not None or a is None or a.waiting < max(server.max_conns, QUEUE)
     for _ in range(LOOK // POLL if room else 0):
         n = sock.readinto(rb)  # None while nothing has come: the socket doesn't block
         if n is not None:
@@ -124,7 +128,7 @@ async def wait_for_slot(server, reader, writer, first=None):
     a = server.admission
     if a is None:
         a = server.admission = Admission()
-    if b"\n" in first and a.waiting < server.max_conns:
+    if b"\n" in first and a.waiting < max(server.max_conns, QUEUE):
         a.waiting += 1
         try:
             end = ticks_add(ticks_ms(), server.header_timeout)

@@ -19,8 +19,8 @@ class Server:
 
     # Limits; the defaults fit an ESP8266. Set them on the serving app or a subclass.
     # connections served at once (None: 8, or one per 4 KiB free heap when the server starts if
-    # that is fewer, at least 2); further ones wait for a slot (as many again, up to
-    # header_timeout), then 503
+    # that is fewer, at least 1); further ones wait for a slot (as many again, at least 5: a
+    # browser's parallel connections; up to header_timeout), then 503
     max_conns = None
     max_line = 512  # request line (414 beyond) and each header line (431 beyond)
     max_headers = 24  # 431 beyond
