@@ -58,8 +58,9 @@ def generate():
     from picoweb import WebApp, app_more, conn_more
     from picoweb.conn import Connection
 
-    conn_more.attach(Connection, "")
-    app_more.attach(WebApp, "")
+    for more, cls in ((conn_more, Connection), (app_more, WebApp)):
+        for name in more.METHODS:
+            more.attach(cls, name)
     for modname, names, title in SECTIONS:
         mod = importlib.import_module(modname)
         out += ["## " + title, ""]
