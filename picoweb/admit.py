@@ -33,6 +33,11 @@ class Admission:
         self.waiting = 0
 
 
+def may_wait(server, a):
+    """Whether one more newcomer may wait for a slot (a: the server's Admission, or None)."""
+    return a is None or a.waiting < max(server.max_conns, QUEUE)
+
+
 def slowest(server):
     """The connection that has been reading a request head longest, if for more than SLOW ms."""
     now = ticks_ms()
@@ -75,7 +80,7 @@ async def door(server, sock):
     a = server.admission
     # a slow one to take the place of, or a place in the queue to wait in: else (a flood), 503
     # at once
-    room = slowest(server) is not None or a is None or a.waiting < max(server.max_conns, QUEUE)
+    room = slowest(server) is not None or may_wait(server, a)
     for _ in range(LOOK // POLL if room else 0):
         n = sock.readinto(rb)  # None while nothing has come: the socket doesn't block
         if n is not None:
@@ -128,7 +133,7 @@ async def wait_for_slot(server, reader, writer, first=None):
     a = server.admission
     if a is None:
         a = server.admission = Admission()
-    if b"\n" in first and a.waiting < max(server.max_conns, QUEUE):
+    if b"\n" in first and may_wait(server, a):
         a.waiting += 1
         try:
             end = ticks_add(ticks_ms(), server.header_timeout)
