@@ -103,7 +103,7 @@ async def door(server, sock):
         end = ticks_add(ticks_ms(), server.header_timeout)
         while True:
             gc.collect()  # (what a connection that just ended left is garbage until then)
-            if gc.mem_free() >= RESERVE:
+            if gc.mem_free() >= (2 * RESERVE if server._conns else RESERVE):  # (status.py)
                 return first
             if not server._conns or ticks_diff(end, ticks_ms()) <= 0:
                 break

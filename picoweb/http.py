@@ -148,10 +148,11 @@ class Server:
                     n = len(self._conns) + (self.admission.waiting if self.admission else 0)
                     if n >= room or compat.ticks_diff(ticks_ms(), counted) > 1000:
                         free = gc.mem_free()
-                        if free < RESERVE:
+                        need = 2 * RESERVE if self._conns else RESERVE  # (status.py)
+                        if free < need:
                             gc.collect()  # only garbage, maybe
                             free = gc.mem_free()
-                            low = free < RESERVE
+                            low = free < need
                         room = n + free // (2 * RESERVE)
                         counted = ticks_ms()
                 if low or len(self._conns) >= self.max_conns:

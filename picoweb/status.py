@@ -8,9 +8,10 @@ BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConten
 FAILED = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: 27\r\n"
           b"Connection: close\r\n\r\n500 Internal Server Error\r\n")
 # MicroPython: the free heap below which a newcomer is admitted only in a slow client's place
-# (admit.py). A connection needs about that much to be served; and MicroPython's poller crashes
-# when registering a socket runs out of heap (extmod/modselect.c: "This case is not handled"),
-# so connections must never leave the heap quite empty.
+# (admit.py); twice that where other connections are open, as each may be at its peak (a page
+# being rendered takes more than RESERVE). A connection needs about that much to be served; and
+# MicroPython's poller crashes when registering a socket runs out of heap (extmod/modselect.c:
+# "This case is not handled"), so connections must never leave the heap quite empty.
 RESERVE = 2048
 
 
