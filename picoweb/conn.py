@@ -333,7 +333,12 @@ class Connection:
         reading is cut off after rto. MicroPython's stream has often sent it all already: then
         there is nothing to wait for, and nothing is allocated.
         """
-        return _bounded(self, self.w.drain()) if getattr(self.w, "out_buf", 1) else DONE
+        w = self.w
+        b = getattr(w, "out_buf", None)
+        if b is None:  # CPython's StreamWriter: what its transport holds (a closing one raises)
+            t = w.transport
+            b = t.get_write_buffer_size() or t.is_closing()
+        return _bounded(self, w.drain()) if b else DONE
 
     def awrite(self, buf, off=0, sz=-1):
         """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits (an awaitable)
