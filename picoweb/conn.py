@@ -336,8 +336,8 @@ class Connection:
         w = self.w
         b = getattr(w, "out_buf", None)
         if b is None:  # CPython's StreamWriter: what its transport holds (a closing one raises)
-            t = w.transport
-            b = t.get_write_buffer_size() or t.is_closing()
+            t = getattr(w, "transport", None)
+            b = t is None or t.get_write_buffer_size() or t.is_closing()
         return _bounded(self, w.drain()) if b else DONE
 
     def awrite(self, buf, off=0, sz=-1):
