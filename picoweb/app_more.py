@@ -103,10 +103,10 @@ def _load_template(self, name):
 def render_template(self, writer, tmpl_name, args=()):
     """Streams the template's pieces as they are generated, gathered into sends of up to 576
     bytes (SEND) in one buffer: the whole page is never held, and a piece is copied once, into the
-    buffer (writer.write_block() frames it there). A heap with no block of that size left
+    buffer (write_block() frames it there). A heap with no block of that size left
     gets smaller sends.
     """
-    from .conn_more import ROOM
+    from .block import ROOM, write_block  # (not writer.write_block(): conn_more's, some 450 bytes more)
 
     size = SEND
     while True:
@@ -123,16 +123,14 @@ def render_template(self, writer, tmpl_name, args=()):
         if not LISTENER and type(s) is str:
             s = s.encode()  # CPython: a bytearray takes bytes only
         if len(buf) + len(s) > size and len(buf) > ROOM:
-            writer.write_block(buf)
+            write_block(writer, buf)
             yield from writer.drain()
             buf[ROOM:] = b""
         buf += s
-    writer.write_block(buf, True)
+    write_block(writer, buf, True)
     yield from writer.drain()
 
 
 def render_str(self, tmpl_name, args=()):
     """Renders template tmpl_name with args into one string."""
     return "".join(self._load_template(tmpl_name)(*args))
-
-

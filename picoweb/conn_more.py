@@ -2,11 +2,10 @@
 # extra header lines (picoweb.cors), handing the connection over (picoweb.websocket), writing
 # from an iterable, closing early, the peer's address. conn.py attaches each to the class on its first
 # use (Connection.__getattr__): an app that calls none of them keeps their heap.
-from .compat import LISTENER, coroutine
+from .compat import coroutine
 
 METHODS = ("readline", "readexactly", "readinto", "add_headers", "upgrade", "awriteiter", "aclose", "get_extra_info",
            "write_block", "awritestr")
-ROOM = 6  # bytes at the start of write_block()'s buffer kept for a chunk's size line ("ffff\r\n")
 
 
 def attach(cls, name):
@@ -77,31 +76,15 @@ def upgrade(self, head, status="101"):
 
 
 def write_block(self, ba, last=False):
-    """Writes ba[ROOM:], a body piece gathered in bytearray ba, which the caller empties
-    (ba[ROOM:] = b"") and reuses once drain() returned: for a large body made piece by piece
-    (render_template). On MicroPython and Pycopy nothing is copied: a chunk is framed in place,
-    its size line in ba[:ROOM] and its CRLF appended (ba needs room for 2 more bytes). last: the
-    body's last piece; if it is also its first, the response goes out whole, with its
+    """Writes ba[ROOM:] (picoweb.block.ROOM: 6), a body piece gathered in bytearray ba, which the
+    caller empties (ba[ROOM:] = b"") and reuses once drain() returned: for a large body made piece
+    by piece (render_template). On MicroPython and Pycopy nothing is copied: a chunk is framed in
+    place, its size line in ba[:ROOM] and its CRLF appended (ba needs room for 2 more bytes).
+    last: the body's last piece; if it is also its first, the response goes out whole, with its
     Content-Length."""
-    n = len(ba) - ROOM
-    if n <= 0:
-        return
-    if not LISTENER or n > 0xFFFF or self.status is None or self.nobody:
-        return self.write(bytes(memoryview(ba)[ROOM:]))  # write()'s way: a copy (CPython's stream may keep it)
-    held = self.held
-    if held is not None:
-        self.held = None
-        self._send(None, held)
-    if self.hdr is not None:
-        if last or self.length is not None:
-            return self._send(n, memoryview(ba)[ROOM:])  # with its Content-Length, or the handler's framing
-        self._raw(self._head(None))  # the head, alone: the body is chunked, or ends with the connection
-    if self.chunked:
-        ba[:ROOM] = b"%04x\r\n" % n
-        ba += b"\r\n"
-        self._raw(ba)
-    else:
-        self._raw(memoryview(ba)[ROOM:])
+    from .block import write_block
+
+    return write_block(self, ba, last)
 
 
 @coroutine

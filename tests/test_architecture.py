@@ -12,7 +12,7 @@ PKG = os.path.join(ROOT, "picoweb")
 LAYERS = [
     ["compat_cpython", "compat_pycopy"],  # the parts of compat only CPython or Pycopy loads
     ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler"],  # no picoweb imports
-    ["status", "route", "cookies"],  # statuses; routes with <name> parts; cookies
+    ["status", "route", "cookies", "block"],  # statuses; routes with <name> parts; cookies; a gathered body's writes
     ["chunked", "admit", "conn_more"],  # the chunk decoder; waiting for a slot; the seldom-used Connection methods
     ["conn"],  # the connection: body reading, response writing
     ["request", "static"],  # the request object; static files
