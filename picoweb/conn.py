@@ -34,12 +34,12 @@ class Connection:
     chunks = budget = 0
     expect = False
 
-    def __init__(self, reader, writer, bufsize, rb=None):
+    def __init__(self, reader, writer, bufsize, rb=None, buf=b""):
         self.r = reader
         self.w = writer
         if bufsize != self.bufsize:
             self.bufsize = bufsize
-        self.buf = b""  # read but not yet consumed
+        self.buf = buf  # read but not yet consumed
         self.pos = 0
         # MicroPython: the server's one read buffer (a memoryview), shared by all its
         # connections, so that a read needs a block of the size that came rather than one of

@@ -162,7 +162,12 @@ class Server:
                     if first is None:
                         continue
                 st = compat.stream(s2, addr)
-                create_task(self._handle(st, st, first))
+                if len(self._conns) >= self.max_conns:  # let in to wait for a slot
+                    create_task(self._handle(st, st, first))
+                else:
+                    c = Connection(st, st, self.bufsize, self._rb, first or b"")
+                    c.task = create_task(self._serve_conn(c))
+                st = c = None  # (the listener holds no connection it served)
             except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
                     _refuse(s2, self._rb)
@@ -171,235 +176,251 @@ class Server:
                     await sleep_ms(10)  # let the other connections finish and free theirs
 
     async def _handle(self, reader, writer, first=None):
-        # Serves one connection (a native coroutine: CPython only schedules those). first: what
-        # the client sent while it was let in (admit.py's door), if it was.
-        taken = False
-        c = None
+        # A connection over max_conns (on MicroPython, a newcomer admit.py's door let in to wait
+        # for a slot), and every connection on CPython (asyncio.start_server's callback: a native
+        # coroutine, the only kind CPython schedules). first: what the client has sent, if known.
         try:
-            if first is not None and len(self._conns) >= self.max_conns:  # let in to wait for a slot
-                first = await _admitted(self, reader, writer, first)
+            if len(self._conns) >= self.max_conns:
+                from .admit import wait_for_slot  # imported only when the server is that busy
+
+                first = await wait_for_slot(self, reader, writer, first)  # None: it got 503
             elif first is None:
                 first = b""
-                if len(self._conns) >= self.max_conns:
-                    first = await _admitted(self, reader, writer, None)
             if first is not None:
-                c = Connection(reader, writer, self.bufsize, self._rb)
-                c.buf = first
-                if c.rto != self.header_timeout:
-                    c.rto = self.header_timeout
-                try:
-                    writer.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
-                except Exception:
-                    pass
+                c = Connection(reader, writer, self.bufsize, self._rb, first)
                 c.task = current_task()
-                self._conns.append(c)
-                try:
-                    taken = await self._serve_conn(c) is False  # a handler took it over
-                except MemoryError:
-                    gc.collect()
-                    if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
-                        try:  # (still in _conns: the watchdog ends the linger in time)
-                            c._raw(FAILED)
-                            await _linger(c)
-                        except Exception:
-                            pass
-                finally:
-                    self._conns.remove(c)
+                return await self._serve_conn(c)  # (it closes the connection)
         except asyncio.CancelledError:
-            pass  # the watchdog cut it off, or a newer connection took its slot (admit.py)
+            pass  # the server stops
         except Exception as e:
             if isinstance(e, MemoryError):  # no heap for the connection: 503, straight on the socket
                 gc.collect()
                 _refuse(getattr(writer, "s", None), self._rb, False)
             elif not _gone(e):
                 self._log_exc(e, "connection")
-        if not taken:
-            try:
-                writer.close()
-                await writer.wait_closed()
-            except (Exception, asyncio.CancelledError):  # no heap for wait_closed(), or the server stops:
-                # close the socket itself
-                s = getattr(writer, "s", None)
-                if s is not None:
-                    s.close()
-        if self._tidy and not self._conns:
-            # idle, on a small board's heap: the garbage goes now, not in some later request, so
-            # the next one allocates from the bottom up and leaves the top free in one piece (a
-            # body joined from its chunks needs a block of its whole size)
-            gc.collect()
+        try:  # it got 503, or there was no heap for it
+            writer.close()
+            await writer.wait_closed()
+        except (Exception, asyncio.CancelledError):
+            _shut(writer)
 
     @compat.coroutine
     def _serve_conn(self, c):
-        # The requests of one connection, in order; False if a handler took it over.
+        # A connection's task on MicroPython (the listener makes c), from its first request to its
+        # close, unless a handler takes it over. One generator for all of it: a coroutine awaiting
+        # another is two frames, some 190 bytes more per connection on a 32-bit board.
         # The head is parsed from the read buffer: a socket read only when a line is incomplete.
         # A head must be complete within header_timeout (the first) or idle_timeout (the next).
         # The limits, methods and functions used per request, looked up once per connection: on
         # MicroPython each lookup on the app, the connection or the module costs more than the
         # work around it (bench/profile_core.py: 13.2 -> 11.1 us per request).
-        new_request = _request
-        fields = _fields
-        now = ticks_ms
-        later = ticks_add
-        t = self.header_timeout
-        idle = self.idle_timeout
-        maxl = self.max_line
-        maxh = self.max_headers
-        maxb = self.max_body
-        debug = self.debug
-        hooked = self.hooked
-        resolve = self.resolve
-        eol = c.eol
-        begin = c.begin
-        end = c.end
-        # builtins too: the module's name table is full (37 names in 37 slots), and a name not
-        # in it (a builtin) is looked for in every slot first (bench/instructions.py: -3%)
-        _len = len
-        _type = type
-        _tuple = tuple
-        _hasattr = hasattr
-        first = req = found = extra = h = r = None
-        while True:
-            # Between requests the connection holds nothing of the last one: its request, headers
-            # and what was read of it are garbage (an idle keep-alive connection costs its
-            # objects only).
+        taken = False
+        self._conns.append(c)
+        try:
+            try:
+                c.w.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
+            except Exception:
+                pass
+            new_request = _request
+            fields = _fields
+            now = ticks_ms
+            later = ticks_add
+            t = self.header_timeout
+            if c.rto != t:  # a handler's reads and writes
+                c.rto = t
+            idle = self.idle_timeout
+            maxl = self.max_line
+            maxh = self.max_headers
+            maxb = self.max_body
+            debug = self.debug
+            hooked = self.hooked
+            resolve = self.resolve
+            eol = c.eol
+            begin = c.begin
+            end = c.end
+            # builtins too: the module's name table is full (37 names in 37 slots), and a name not
+            # in it (a builtin) is looked for in every slot first (bench/instructions.py: -3%)
+            _len = len
+            _type = type
+            _tuple = tuple
+            _hasattr = hasattr
             first = req = found = extra = h = r = None
-            if c.pos >= _len(c.buf):
-                c.buf = b""
-                c.pos = 0
-            c.since = n = now()  # reading a head since: a newer connection may take its slot (admit.py)
-            c.deadline = later(n, t)
-            t = idle
-            try:
-                while True:  # the request line; RFC 9112: empty lines before it are skipped
-                    e = eol(maxl, 414)
-                    if e < 0:
-                        if not (yield from c._fill()):
-                            return True
-                        continue
-                    p = c.pos
-                    c.pos = e + 1
-                    if e != p and (e != p + 1 or c.buf[p] != 13):
-                        break
-                if debug >= 0:
-                    first = c.buf[p : e + 1]  # for the log line of a bad request
-                req = new_request(c, c.buf, p, e)
-                app, found = resolve(req)
-                if _type(found) is _tuple:
-                    extra = found[2] if _len(found) > 2 else NO_EXTRA
-                    mode = extra.get("headers", app.headers_mode)
-                else:
-                    extra = NO_EXTRA
-                    mode = "skip"  # 404 or 405: only the framing headers matter
-                keep = not c.http10
-                c.left = None
-                c.hosts = 0
-                if mode == "leave":
-                    keep = False  # the handler reads the headers: their framing is unknown
-                else:
-                    hs = c.pos  # the header lines start here: kept in the buffer for req.headers
-                    c.keep = keep
-                    n = 0
-                    while True:  # what is buffered of them, then what a read brings
-                        n = fields(c, n, maxl, maxh)
-                        if n < 0:
-                            break
-                        if c.pos - hs > maxl:
-                            # A long head: its lines leave the buffer, into req.headers at once,
-                            # rather than the buffer growing (and copied) by each read to the
-                            # head's whole size: a block a board's heap may not have.
-                            if mode == "parse":
-                                if h is None:
-                                    h = req.headers = {}
-                                add_lines(h, c.buf, hs, c.pos)
-                            hs = c.pos
-                        if not (yield from c._fill(hs)):
-                            return True
-                        hs = 0
-                    keep = c.keep
-                    if mode == "parse":  # "skip": a route that has no req.headers (as in 1.8.2)
-                        if h is None:
-                            req._head = (c.buf, hs, c.pos)  # req.headers is made of them if it is used
-                        else:
-                            add_lines(h, c.buf, hs, c.pos)
-                    if c.hosts != 1 and (c.hosts or not c.http10):
-                        raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
-                    if c.left is None:
-                        c.left = 0
-                    elif c.left > extra.get("max_body", maxb):
-                        raise HTTPError(413)
-                    if c.chunks or c.expect:
-                        keep = _framing(self, c, found, extra, keep)
-            except HTTPError as e:
-                c.deadline = None
-                c.begin(False, False, False)
-                if debug >= 0:  # one line per bad request: its status and request line
-                    self.log.info("%s %r", status_line(e.args[0]), first[:60] if first else "-")
-                yield from http_error(c, *e.args)
-                return (yield from _linger(c))
-            c.deadline = c.since = None
-            # someone waits for a slot: this response closes its connection to make room
-            begin(req.method == "HEAD", keep and not (self.admission and self.admission.waiting), c.http10)
-            r = None
-            if _type(found) is not _tuple:
-                yield from app.answer_error(req, c, "405" if found else "404", found)
-                if end():  # HEAD: the head goes out now
-                    yield from c.drain()
-            else:
+            while True:
+                # Between requests the connection holds nothing of the last one: its request, headers
+                # and what was read of it are garbage (an idle keep-alive connection costs its
+                # objects only).
+                first = req = found = extra = h = r = None
+                if c.pos >= _len(c.buf):
+                    c.buf = b""
+                    c.pos = 0
+                c.since = n = now()  # reading a head since: a newer connection may take its slot (admit.py)
+                c.deadline = later(n, t)
+                t = idle
                 try:
-                    if hooked and app.hooks_before:
-                        for f in app.hooks_before:
-                            yield from result(f(req, c))
-                            if c.status is not None:  # a hook answered: the handler is skipped
+                    while True:  # the request line; RFC 9112: empty lines before it are skipped
+                        e = eol(maxl, 414)
+                        if e < 0:
+                            if not (yield from c._fill()):
+                                return
+                            continue
+                        p = c.pos
+                        c.pos = e + 1
+                        if e != p and (e != p + 1 or c.buf[p] != 13):
+                            break
+                    if debug >= 0:
+                        first = c.buf[p : e + 1]  # for the log line of a bad request
+                    req = new_request(c, c.buf, p, e)
+                    app, found = resolve(req)
+                    if _type(found) is _tuple:
+                        extra = found[2] if _len(found) > 2 else NO_EXTRA
+                        mode = extra.get("headers", app.headers_mode)
+                    else:
+                        extra = NO_EXTRA
+                        mode = "skip"  # 404 or 405: only the framing headers matter
+                    keep = not c.http10
+                    c.left = None
+                    c.hosts = 0
+                    if mode == "leave":
+                        keep = False  # the handler reads the headers: their framing is unknown
+                    else:
+                        hs = c.pos  # the header lines start here: kept in the buffer for req.headers
+                        c.keep = keep
+                        n = 0
+                        while True:  # what is buffered of them, then what a read brings
+                            n = fields(c, n, maxl, maxh)
+                            if n < 0:
                                 break
-                    if c.status is None:
-                        r = found[1](req, c)
-                        if r is not None and _hasattr(r, "send"):  # compat.result(), inline: the hot path
-                            r = yield from r
-                    if hooked and app.hooks_after:
-                        for f in app.hooks_after:
-                            yield from result(f(req, c))
-                    if c.status is None and r is not False:  # else the client would wait for it
-                        raise ValueError("the handler sent no response")
-                    if r is not False and end():
+                            if c.pos - hs > maxl:
+                                # A long head: its lines leave the buffer, into req.headers at once,
+                                # rather than the buffer growing (and copied) by each read to the
+                                # head's whole size: a block a board's heap may not have.
+                                if mode == "parse":
+                                    if h is None:
+                                        h = req.headers = {}
+                                    add_lines(h, c.buf, hs, c.pos)
+                                hs = c.pos
+                            if not (yield from c._fill(hs)):
+                                return
+                            hs = 0
+                        keep = c.keep
+                        if mode == "parse":  # "skip": a route that has no req.headers (as in 1.8.2)
+                            if h is None:
+                                req._head = (c.buf, hs, c.pos)  # req.headers is made of them if it is used
+                            else:
+                                add_lines(h, c.buf, hs, c.pos)
+                        if c.hosts != 1 and (c.hosts or not c.http10):
+                            raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
+                        if c.left is None:
+                            c.left = 0
+                        elif c.left > extra.get("max_body", maxb):
+                            raise HTTPError(413)
+                        if c.chunks or c.expect:
+                            keep = _framing(self, c, found, extra, keep)
+                except HTTPError as e:
+                    c.deadline = None
+                    c.begin(False, False, False)
+                    if debug >= 0:  # one line per bad request: its status and request line
+                        self.log.info("%s %r", status_line(e.args[0]), first[:60] if first else "-")
+                    yield from http_error(c, *e.args)
+                    yield from _linger(c)
+                    return
+                c.deadline = c.since = None
+                # someone waits for a slot: this response closes its connection to make room
+                begin(req.method == "HEAD", keep and not (self.admission and self.admission.waiting), c.http10)
+                r = None
+                if _type(found) is not _tuple:
+                    yield from app.answer_error(req, c, "405" if found else "404", found)
+                    if end():  # HEAD: the head goes out now
                         yield from c.drain()
-                except Exception as e:
-                    r = None  # the handler's generator: on MicroPython it holds its locals until dropped
-                    if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
-                        if not c.sent:
-                            c.keep = False  # the rest of the body is not read
-                            yield from http_error(c, *e.args)
-                        return (yield from _linger(c))
-                    self.errors += 1
-                    if isinstance(e, MemoryError):
-                        gc.collect()
-                    if not _gone(e):
-                        self._log_exc(e, "%s %s" % (req.method, req.path))
-                        try:
-                            sent = c.sent
-                            yield from result(app.handle_exc(req, c, e))
-                            if not sent:  # the error page it wrote may wait for its end; a response
-                                c.end()  # that had begun is cut off, never ended as if whole
-                        except Exception:  # e.g. no heap left for the error page: the constant one
+                else:
+                    try:
+                        if hooked and app.hooks_before:
+                            for f in app.hooks_before:
+                                yield from result(f(req, c))
+                                if c.status is not None:  # a hook answered: the handler is skipped
+                                    break
+                        if c.status is None:
+                            r = found[1](req, c)
+                            if r is not None and _hasattr(r, "send"):  # compat.result(), inline: the hot path
+                                r = yield from r
+                        if hooked and app.hooks_after:
+                            for f in app.hooks_after:
+                                yield from result(f(req, c))
+                        if c.status is None and r is not False:  # else the client would wait for it
+                            raise ValueError("the handler sent no response")
+                        if r is not False and end():
+                            yield from c.drain()
+                    except Exception as e:
+                        r = None  # the handler's generator: on MicroPython it holds its locals until dropped
+                        if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
                             if not c.sent:
-                                c._raw(FAILED)
-                        return (yield from _linger(c))
-                    return True
-            self.served += 1
-            if debug >= 0:
-                self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
-                if debug > 1 and hasattr(gc, "mem_free"):  # CPython has no heap figures
-                    self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
-            if r is False:
-                return False
-            # Discard what the handler left of the body (at most max_body) to reach the next request.
+                                c.keep = False  # the rest of the body is not read
+                                yield from http_error(c, *e.args)
+                            yield from _linger(c)
+                            return
+                        self.errors += 1
+                        if isinstance(e, MemoryError):
+                            gc.collect()
+                        if not _gone(e):
+                            self._log_exc(e, "%s %s" % (req.method, req.path))
+                            try:
+                                sent = c.sent
+                                yield from result(app.handle_exc(req, c, e))
+                                if not sent:  # the error page it wrote may wait for its end; a response
+                                    c.end()  # that had begun is cut off, never ended as if whole
+                            except Exception:  # e.g. no heap left for the error page: the constant one
+                                if not c.sent:
+                                    c._raw(FAILED)
+                            yield from _linger(c)
+                            return
+                        return
+                self.served += 1
+                if debug >= 0:
+                    self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
+                    if debug > 1 and hasattr(gc, "mem_free"):  # CPython has no heap figures
+                        self.log.debug("heap: %d free, %d used", gc.mem_free(), gc.mem_alloc())
+                if r is False:
+                    taken = True  # the handler took it over
+                    return
+                # Discard what the handler left of the body (at most max_body) to reach the next request.
+                try:
+                    while c.keep and c.left:
+                        if not (yield from c.read(self.bufsize)) and c.left:
+                            return  # the client left
+                except HTTPError:
+                    return  # a bad or too large chunked body: only closing is left
+                if not c.keep:
+                    return
+        except asyncio.CancelledError:
+            pass  # the watchdog cut it off, or a newer connection took its slot (admit.py)
+        except MemoryError:
+            first = req = found = extra = h = r = None  # the request's objects go first (a long
+            # head's, say)
+            gc.collect()
             try:
-                while c.keep and c.left:
-                    if not (yield from c.read(self.bufsize)) and c.left:
-                        return True  # the client left
-            except HTTPError:
-                return True  # a bad or too large chunked body: only closing is left
-            if not c.keep:
-                return True
+                if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
+                    c._raw(FAILED)  # (still in _conns: the watchdog ends the linger in time)
+                    yield from _linger(c)
+            except (Exception, asyncio.CancelledError):
+                pass
+        except Exception as e:
+            if not _gone(e):
+                self._log_exc(e, "connection")
+        finally:
+            self._conns.remove(c)
+            if not taken:  # (inline: a generator of its own would be 96 bytes more per connection)
+                try:
+                    c.w.close()
+                    yield from c.w.wait_closed()
+                except (Exception, asyncio.CancelledError):  # no heap for wait_closed(), or the server stops
+                    _shut(c.w)
+            if self._tidy and not self._conns:
+                # idle, on a small board's heap: the garbage goes now, not in some later request, so
+                # the next one allocates from the bottom up and leaves the top free in one piece (a
+                # body joined from its chunks needs a block of its whole size); this frame's
+                # last request with it
+                first = req = found = extra = h = r = None
+                gc.collect()
 
     def _log_exc(self, e, msg):
         if self.debug < 0:
@@ -625,10 +646,8 @@ def _gone(e):
     return isinstance(e, OSError) and e.args and e.args[0] in (32, 103, 104, 107, 128)
 
 
-def _admitted(app, reader, writer, first):
-    # Over max_conns: picoweb.admit decides (imported only when the server is that busy): an
-    # awaitable of None, or of the bytes the connection sent while it waited. (A plain function:
-    # a coroutine of its own would be 80 bytes more for each connection waiting.)
-    from .admit import wait_for_slot
-
-    return wait_for_slot(app, reader, writer, first)
+def _shut(w):
+    # A connection's socket closed, where closing its stream failed.
+    s = getattr(w, "s", None)
+    if s is not None:
+        s.close()
