@@ -524,40 +524,40 @@ def _fields(c, n, maxl, maxh):
             # smuggling attempt. A usual name, spelt as clients spell it, is a token: a compare
             # (some 300 machine instructions each); any other name is checked character by
             # character (the engine takes some 1,000 a character: 10,000 for User-Agent).
-            k = _NAMES[j - p] if j - p < 26 else (0, ())
-            for s in k[1]:  # (Pycopy's startswith() takes no tuple)
+            k = _NAMES[j - p] if j - p < 26 else None
+            for s in k[1] if k else ():  # (Pycopy's startswith() takes no tuple)
                 if buf.startswith(s, p):
                     break
             else:
                 if _bad_token(buf, p, j):
                     raise HTTPError(400)
             # only the framing fields need a closer look: names of their lengths and initials
-            if k[0] == buf[p] | 32:
+            if k and k[0] == buf[p] | 32:
                 _framing_field(c, buf[p:j].lower(), field_value(buf, j + 1, q))
         p = e + 1
 
 
 # Header names by length (the index, up to 25): the initial (lower case) of the framing field of
 # that length, which the server acts on (0: none), and the names clients send most, as they spell
-# them (browsers, curl, ab, Python's requests): those are tokens. A tuple of constants: frozen,
-# it takes no heap (a dict took 160 bytes).
+# them (browsers, curl, ab, Python's requests): those are tokens; None for the other lengths.
+# A tuple of constants: frozen, it takes no heap (a dict took 160 bytes).
 _NAMES = (
-    (0, ()), (0, ()), (0, ()), (0, ()),
+    None, None, None, None,
     (104, ()),  # 4
-    (0, ()),
+    None,
     (101, (b"Accept", b"Cookie", b"Origin")),  # 6
     (0, (b"Referer",)),
     (0, (b"Priority",)),
-    (0, ()),
+    None,
     (99, (b"User-Agent", b"Connection")),  # 10
-    (0, ()),
+    None,
     (0, (b"Content-Type",)),  # 12
     (0, (b"Cache-Control", b"If-None-Match")),
     (99, (b"Sec-Fetch-Site", b"Sec-Fetch-Mode", b"Sec-Fetch-Dest", b"Sec-Fetch-User", b"Content-Length")),
     (0, (b"Accept-Encoding", b"Accept-Language")),  # 15
-    (0, ()),
+    None,
     (116, ()),  # 17
-    (0, ()), (0, ()), (0, ()), (0, ()), (0, ()), (0, ()), (0, ()),
+    None, None, None, None, None, None, None,
     (0, (b"Upgrade-Insecure-Requests",)),  # 25
 )
 
