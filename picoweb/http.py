@@ -215,8 +215,8 @@ class Server:
         # MicroPython each lookup on the app, the connection or the module costs more than the
         # work around it (bench/profile_core.py: 13.2 -> 11.1 us per request).
         taken = False
-        self._conns.append(c)
         try:
+            self._conns.append(c)  # (no heap for it: answered as any MemoryError here)
             try:
                 c.w.s.setsockopt(6, 1, 1)  # TCP_NODELAY on MicroPython (CPython sets it)
             except Exception:
@@ -399,15 +399,17 @@ class Server:
             gc.collect()
             try:
                 if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
-                    c._raw(FAILED)  # (still in _conns: the watchdog ends the linger in time)
-                    yield from _linger(c)
+                    c._raw(FAILED)
+                    if c in self._conns:  # the watchdog ends the linger in time
+                        yield from _linger(c)
             except (Exception, asyncio.CancelledError):
                 pass
         except Exception as e:
             if not _gone(e):
                 self._log_exc(e, "connection")
         finally:
-            self._conns.remove(c)
+            if c in self._conns:
+                self._conns.remove(c)
             if not taken:  # (inline: a generator of its own would be 96 bytes more per connection)
                 try:
                     c.w.close()
