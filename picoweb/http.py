@@ -634,7 +634,7 @@ def _auto_conns():
 def _linger(c):
     # Before closing after an error: drop what the client still sends (a few reads, for half a
     # second at most), as closing with unread data resets the connection, and the answer with it
-    # (RFC 9112 9.6). True: the connection is done.
+    # (RFC 9112 9.6).
     try:
         yield from c.drain()
         c.timeout(500)
@@ -647,7 +647,6 @@ def _linger(c):
     except Exception:
         pass
     c.deadline = None
-    return True
 
 
 def _gone(e):
