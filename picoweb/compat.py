@@ -52,10 +52,12 @@ else:  # MicroPython
         uses. (asyncio's stream module, loaded on first use, would stay resident: 944 bytes on
         a 32-bit board.) A task waits on the socket as asyncio's Stream makes it wait."""
 
+        out_buf = b""  # what the socket did not take yet, for drain() (the class's, until then:
+        # two attributes take a table of 2 slots, three one of 4)
+
         def __init__(self, sock, addr):
             self.s = sock
             self.addr = addr
-            self.out_buf = b""  # what the socket did not take yet, for drain()
 
         def get_extra_info(self, name):
             return self.addr if name == "peername" else None

@@ -28,10 +28,11 @@ class Stream(asyncio.StreamReader):
     """uasyncio's stream on an accepted socket (.s), with the methods of MicroPython asyncio's
     Stream that picoweb calls: readinto(), write() and drain(), close() and wait_closed()."""
 
+    out_buf = b""  # what the socket did not take yet (the class's, until then)
+
     def __init__(self, sock, addr):
         super().__init__(sock, sock, {"peername": addr})
         self.s = sock
-        self.out_buf = b""
 
     def readinto(self, buf):
         while True:

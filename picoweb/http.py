@@ -123,7 +123,8 @@ class Server:
         # allocated for it), collects, and goes on accepting, whichever step ran out of heap
         # (waiting, accepting, or setting the connection up).
         while self._rb is None:
-            try:  # the connections' read buffer (Connection.rb), before the first connection
+            try:  # the connections' read buffer, before the first connection: the first server's
+                # is the one all connections share (Connection.rb: none holds it as its own)
                 self._rb = memoryview(bytearray(self.bufsize))
             except MemoryError:
                 gc.collect()
@@ -527,48 +528,67 @@ def _fields(c, n, maxl, maxh):
             # (some 300 machine instructions each); any other name is checked character by
             # character (the engine takes some 1,000 a character: 10,000 for User-Agent).
             k = _NAMES[j - p] if j - p < 26 else None
-            for s in k[1] if k else ():  # (Pycopy's startswith() takes no tuple)
-                if buf.startswith(s, p):
-                    break
-            else:
-                if _bad_token(buf, p, j):
-                    raise HTTPError(400)
-            # only the framing fields need a closer look: names of their lengths and initials
-            if k and k[0] == buf[p] | 32:
-                _framing_field(c, buf[p:j].lower(), field_value(buf, j + 1, q))
+            s = None
+            if k:
+                for s in k[1]:  # (Pycopy's startswith() takes no tuple)
+                    if buf.startswith(s, p):
+                        break
+                else:
+                    s = None
+            if s is None and _bad_token(buf, p, j):
+                raise HTTPError(400)
+            # only the framing fields need a closer look: names of their lengths and initials;
+            # one spelt as clients spell it is the one of its length and initial in the table,
+            # any other is compared in lower case (a copy)
+            f = k[0] if k else None
+            if f and f[0] == buf[p] | 32 and (s is not None or buf[p:j].lower() == f):
+                _framing_field(c, f, buf, j + 1, q)
         p = e + 1
 
 
-# Header names by length (the index, up to 25): the initial (lower case) of the framing field of
-# that length, which the server acts on (0: none), and the names clients send most, as they spell
-# them (browsers, curl, ab, Python's requests): those are tokens; None for the other lengths.
-# A tuple of constants: frozen, it takes no heap (a dict took 160 bytes).
+# Header names by length (the index, up to 25): the framing field of that length, which the
+# server acts on, in lower case (None: none), and the names clients send most, as they spell them
+# (browsers, curl, ab, Python's requests): those are tokens; None for the other lengths. A tuple
+# of constants: frozen, it takes no heap (a dict took 160 bytes).
 _NAMES = (
     None, None, None, None,
-    (104, ()),  # 4
+    (b"host", ()),  # 4 ("Host" itself is counted before)
     None,
-    (101, (b"Accept", b"Cookie", b"Origin")),  # 6
-    (0, (b"Referer",)),
-    (0, (b"Priority",)),
+    (b"expect", (b"Accept", b"Cookie", b"Origin")),  # 6
+    (None, (b"Referer",)),
+    (None, (b"Priority",)),
     None,
-    (99, (b"User-Agent", b"Connection")),  # 10
+    (b"connection", (b"User-Agent", b"Connection")),  # 10
     None,
-    (0, (b"Content-Type",)),  # 12
-    (0, (b"Cache-Control", b"If-None-Match")),
-    (99, (b"Sec-Fetch-Site", b"Sec-Fetch-Mode", b"Sec-Fetch-Dest", b"Sec-Fetch-User", b"Content-Length")),
-    (0, (b"Accept-Encoding", b"Accept-Language")),  # 15
+    (None, (b"Content-Type",)),  # 12
+    (None, (b"Cache-Control", b"If-None-Match")),
+    (b"content-length", (b"Sec-Fetch-Site", b"Sec-Fetch-Mode", b"Sec-Fetch-Dest", b"Sec-Fetch-User",
+                         b"Content-Length")),
+    (None, (b"Accept-Encoding", b"Accept-Language")),  # 15
     None,
-    (116, ()),  # 17
+    (b"transfer-encoding", ()),  # 17
     None, None, None, None, None, None, None,
-    (0, (b"Upgrade-Insecure-Requests",)),  # 25
+    (None, (b"Upgrade-Insecure-Requests",)),  # 25
 )
 
 
-def _framing_field(c, k, v):
-    # A field the server acts on (k: its name in lower case, v: its value).
+def _framing_field(c, k, buf, a, q):
+    # A field the server acts on: k its name in lower case, buf[a:q] its value (with the
+    # whitespace around it). The usual values of Connection are read in place: no copy.
     if k == b"host":
         c.hosts += 1
-    elif k == b"content-length":
+        return
+    if k == b"connection":
+        if buf[a] == 32:
+            a += 1
+        if q - a == 5 and buf.startswith(b"close", a):
+            c.keep = False
+            return
+        if q - a == 10 and (buf.startswith(b"keep-alive", a) or buf.startswith(b"Keep-Alive", a)):
+            c.keep = True
+            return
+    v = field_value(buf, a, q)
+    if k == b"content-length":
         if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
             raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
         c.left = int(v)
