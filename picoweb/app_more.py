@@ -92,10 +92,13 @@ def sendfile(self, writer, fname, content_type=None, headers=None):
 
 
 def _load_template(self, name):
-    if self.template_loader is None:
-        from .template import loader_for
-
-        self.template_loader = loader_for(self.pkg, self.template_escape)
+    if self.template_loader is None:  # the default: recompiling on CPython (development), else
+        # compiling on first use
+        if not LISTENER:  # CPython
+            from .template_dev import RecompileLoader as Loader
+        else:
+            from .template import SourceLoader as Loader
+        self.template_loader = Loader(self.pkg, "templates", self.template_escape)
     return self.template_loader.load(name)
 
 

@@ -1,13 +1,10 @@
-# Templates at run time: three loaders, as utemplate has, and include() for templates
-# chosen at run time. The compiler (template_compiler.py) is imported only to compile, so
-# precompiled templates cost none of its heap.
+# Templates at run time: the loaders a board uses (CompiledLoader, SourceLoader; the
+# development one, RecompileLoader, is template_dev.py's), and include() for templates chosen
+# at run time. The compiler (template_compiler.py) is imported only to compile, so precompiled
+# templates cost none of its heap.
 #
 # A template templates/name.tpl compiles to the module templates/name_tpl.py whose
 # render(*args) is a generator of strings, the shape utemplate produces.
-import sys
-
-from .compat import need
-
 _loaders = {}  # module prefix -> loader, for {% include {{ name }} %}
 
 
@@ -82,33 +79,3 @@ class SourceLoader(CompiledLoader):
                 raise e
         _compile(src, self.path(name.replace(".", "_") + ".py"), self.escape)
         return CompiledLoader.load(self, name)
-
-
-class RecompileLoader(CompiledLoader):
-    """Compiles a template again whenever its source (or an include) changed: for development."""
-    def __init__(self, pkg, dir="templates", escape=True):
-        CompiledLoader.__init__(self, pkg, dir, escape)
-        self.cache = {}  # name -> (source mtime, render)
-
-    def load(self, name):
-        """The render() of template name, compiled again if any template changed."""
-        os = need("os")
-        src = self.path(name)
-        d = self.path("")[:-1]
-        names = os.listdir(d) if hasattr(os, "listdir") else [e[0] for e in os.ilistdir(d)]  # Pycopy: ilistdir only
-        t = max(os.stat(self.path(f))[8] for f in names if f.endswith(".tpl"))
-        hit = self.cache.get(name)
-        if hit and hit[0] == t:
-            return hit[1]
-        code = _compile(src, self.path(name.replace(".", "_") + ".py"), self.escape)
-        ns = {"__name__": self.prefix + _modname(name)}
-        exec(compile(code, src, "exec"), ns)
-        self.cache[name] = (t, ns["render"])
-        return ns["render"]
-
-
-def loader_for(pkg, escape=True):
-    """The default: recompiling on CPython (development), compiling on first use elsewhere."""
-    if sys.implementation.name == "cpython":
-        return RecompileLoader(pkg, "templates", escape)
-    return SourceLoader(pkg, "templates", escape)

@@ -17,6 +17,7 @@ LAYERS = [
     ["conn"],  # the connection: body reading, response writing
     ["request", "static"],  # the request object; static files
     ["http", "template"],  # the server and the head parser; template loaders
+    ["template_dev"],  # the loader that compiles again when a template changed
     ["app_more"],  # the WebApp methods only some apps call: mounts, hooks, templates, sendfile()
     ["__init__"],  # WebApp: routes, mounts, hooks, the 1.8.2 helpers
     ["stats", "cors", "auth", "sse", "websocket", "multipart"],  # extensions: public API and hooks

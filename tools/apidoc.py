@@ -21,6 +21,7 @@ SECTIONS = [
     ("picoweb.utils", None, "picoweb.utils: query strings and forms"),
     ("picoweb.static", ["mime_type", "sendfile", "serve_static", "safe_path"], "picoweb.static: static files"),
     ("picoweb.template", None, "picoweb.template: template loaders"),
+    ("picoweb.template_dev", None, "picoweb.template_dev: the development loader"),
     ("picoweb.template_compiler", ["Compiler", "TemplateSyntaxError", "compile_template"], "picoweb.template_compiler"),
     ("picoweb.stats", ["mount"], "picoweb.stats: heap figures of a board"),
     ("picoweb.cookies", ["get_cookies", "cookie_header", "sign", "unsign", "equal"], "picoweb.cookies: cookies and signed values"),

@@ -3,7 +3,7 @@
 import os
 import sys
 
-from picoweb import template
+from picoweb import template, template_dev
 
 HERE = __file__.rpartition("/")[0] or "."
 TPL = HERE + "/tpl"
@@ -78,7 +78,7 @@ def test_compiled_loader_imports_only():
 
 def test_recompile_loader_sees_changes():
     d, pkg = workdir()
-    ld = template.RecompileLoader(pkg)
+    ld = template_dev.RecompileLoader(pkg)
     assert "".join(ld.load("row.tpl")((1, 2))) == "<tr><td>1</td><td>2</td></tr>\n"
     import time
 
