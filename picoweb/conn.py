@@ -234,14 +234,31 @@ class Connection:
                 self.keep = False  # the end of the connection ends the body
         e = b"Connection: close\r\n\r\n" if not self.keep else (
             b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
-        if n is not None and n >= 0:
-            h = b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b)
-        elif not self.chunked:
-            h = b"%s%s%s%s" % (h, x, e, b)
-        elif b:
-            h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
-        else:
-            h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
+        try:
+            if n is not None and n >= 0:
+                h = b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b)
+            elif not self.chunked:
+                h = b"%s%s%s%s" % (h, x, e, b)
+            elif b:
+                h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
+            else:
+                h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
+        except MemoryError:
+            if b:
+                raise  # the caller tries without b
+            # No block for the head (other connections hold the heap): its pieces written one
+            # by one, as they are (more writes, and nothing allocated but the length's digits)
+            self.sent = True
+            w = self.w
+            w.write(h)
+            if x:
+                w.write(x)
+            if n is not None and n >= 0:
+                w.write(b"Content-Length: %d\r\n" % n)
+            elif self.chunked:
+                w.write(b"Transfer-Encoding: chunked\r\n")
+            w.write(e)
+            h = b""
         self.hdr = None  # once formatted: on a MemoryError, the caller tries without b
         if x:
             self.extra = None
@@ -250,8 +267,8 @@ class Connection:
     def _send(self, n, b):
         # The head (if it is due; n: the body's length, as _head() takes it) and body piece b,
         # framed; a small piece in the head's block, a large one (or one the heap has no block
-        # for together with the head) written on its own. Nothing counts as sent before a write:
-        # a head the heap has no room for leaves the response to the error page.
+        # for together with the head) written on its own; a head the heap has no block for, in
+        # its pieces (_head). Nothing counts as sent before a write.
         blk = h = None
         # (a buffer, as sendstream() writes, is copied twice into a block: only a short one is)
         t = type(b) is bytes

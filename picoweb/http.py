@@ -50,6 +50,7 @@ class Server:
         self._conns = []
         self._rb = None  # MicroPython: the read buffer all connections share (set by _listen)
         self.admission = None  # picoweb.admit's state, once the server has been over max_conns
+        self._retry = None  # the connection waiting to run a GET again, out of heap (_serve_conn)
 
     # ---- what a subclass supplies ----
 
@@ -122,13 +123,16 @@ class Server:
         # This one answers that connection 503 straight on its socket (a constant: nothing is
         # allocated for it), collects, and goes on accepting, whichever step ran out of heap
         # (waiting, accepting, or setting the connection up).
+        n = self.bufsize
         while self._rb is None:
-            try:  # the connections' read buffer, before the first connection: the first server's
-                # is the one all connections share (Connection.rb: none holds it as its own)
-                self._rb = memoryview(bytearray(self.bufsize))
-            except MemoryError:
-                gc.collect()
-                await sleep_ms(100)
+            try:  # the connections' read buffer (Connection.rb), before the first connection
+                self._rb = memoryview(bytearray(n))
+            except MemoryError:  # a smaller one (more reads) where the heap has no block that large
+                if n > 64:
+                    n //= 2
+                else:  # (no answer at all until then: waiting for it stalled every client)
+                    gc.collect()
+                    await sleep_ms(100)
         heap = gc.mem_free() + gc.mem_alloc()
         watch = heap <= self.watched_heap  # a board's heap
         self._tidy = heap <= self.tidy_heap
@@ -200,9 +204,12 @@ class Server:
             elif not _gone(e):
                 self._log_exc(e, "connection")
         try:  # it got 503, or there was no heap for it
-            writer.close()
-            await writer.wait_closed()
-        except (Exception, asyncio.CancelledError):
+            try:  # (an except of a tuple allocates the tuple, here where the heap may have run out)
+                writer.close()
+                await writer.wait_closed()
+            except Exception:
+                _shut(writer)
+        except asyncio.CancelledError:
             _shut(writer)
 
     @compat.coroutine
@@ -327,54 +334,92 @@ class Server:
                     return
                 c.deadline = c.since = None
                 # someone waits for a slot: this response closes its connection to make room
-                begin(req.method == "HEAD", keep and not (self.admission and self.admission.waiting), c.http10)
+                keep = keep and not (self.admission and self.admission.waiting)
+                begin(req.method == "HEAD", keep, c.http10)
                 r = None
                 if _type(found) is not _tuple:
                     yield from app.answer_error(req, c, "405" if found else "404", found)
                     if end():  # HEAD: the head goes out now
                         yield from c.drain()
                 else:
-                    try:
-                        if hooked and app.hooks_before:
-                            for f in app.hooks_before:
-                                yield from result(f(req, c))
-                                if c.status is not None:  # a hook answered: the handler is skipped
-                                    break
-                        if c.status is None:
-                            r = found[1](req, c)
-                            if r is not None and _hasattr(r, "send"):  # compat.result(), inline: the hot path
-                                r = yield from r
-                        if hooked and app.hooks_after:
-                            for f in app.hooks_after:
-                                yield from result(f(req, c))
-                        if c.status is None and r is not False:  # else the client would wait for it
-                            raise ValueError("the handler sent no response")
-                        if r is not False and end():
-                            yield from c.drain()
-                    except Exception as e:
-                        r = None  # the handler's generator: on MicroPython it holds its locals until dropped
-                        if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
-                            if not c.sent:
-                                c.keep = False  # the rest of the body is not read
-                                yield from http_error(c, *e.args)
-                            yield from _linger(c)
-                            return
-                        self.errors += 1
-                        if isinstance(e, MemoryError):
-                            gc.collect()
-                        if not _gone(e):
-                            self._log_exc(e, "%s %s" % (req.method, req.path))
-                            try:
-                                sent = c.sent
-                                yield from result(app.handle_exc(req, c, e))
-                                if not sent:  # the error page it wrote may wait for its end; a response
-                                    c.end()  # that had begun is cut off, never ended as if whole
-                            except Exception:  # e.g. no heap left for the error page: the constant one
+                    again = True  # a GET may run again once (below)
+                    while True:
+                        try:
+                            if hooked and app.hooks_before:
+                                for f in app.hooks_before:
+                                    yield from result(f(req, c))
+                                    if c.status is not None:  # a hook answered: the handler is skipped
+                                        break
+                            if c.status is None:
+                                r = found[1](req, c)
+                                if r is not None and _hasattr(r, "send"):  # compat.result(), inline: the hot path
+                                    r = yield from r
+                            if hooked and app.hooks_after:
+                                for f in app.hooks_after:
+                                    yield from result(f(req, c))
+                            if c.status is None and r is not False:  # else the client would wait for it
+                                raise ValueError("the handler sent no response")
+                            if r is not False and end():
+                                yield from c.drain()
+                            break
+                        except Exception as e:
+                            r = None  # the handler's generator: on MicroPython it holds its locals until dropped
+                            if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
                                 if not c.sent:
-                                    c._raw(FAILED)
-                            yield from _linger(c)
+                                    c.keep = False  # the rest of the body is not read
+                                    yield from http_error(c, *e.args)
+                                yield from _linger(c)
+                                return
+                            if isinstance(e, MemoryError):
+                                gc.collect()
+                                # Out of heap before any of the response went out, while another
+                                # connection is in a request (whose end frees heap): a request that
+                                # changes nothing runs again once a request has ended (up to 2 s),
+                                # rather than get 500. One connection at a time waits so (others get
+                                # 500 at once), so that none waits for another waiting one.
+                                if (again and not c.sent and not c.left and self._retry is None
+                                        and (req.method == "GET" or req.method == "HEAD")):
+                                    again = False
+                                    n = _len(self._conns)
+                                    while n:  # another one in a request? (by index: an iterator needs heap)
+                                        n -= 1
+                                        h = self._conns[n]
+                                        if h is not c and h.since is None:
+                                            break
+                                    else:
+                                        n = -1
+                                    h = None
+                                else:
+                                    n = -1
+                                if n >= 0:
+                                    n = self.served + self.errors
+                                    self._retry = c
+                                    try:
+                                        for _ in range(100):
+                                            yield from sleep_ms(20)
+                                            if self.served + self.errors != n:
+                                                break
+                                    finally:
+                                        self._retry = None
+                                    gc.collect()
+                                    if c.extra is not None:
+                                        c.extra = None  # a hook's headers: the hooks run again
+                                    begin(req.method == "HEAD", keep, c.http10)
+                                    continue
+                            self.errors += 1
+                            if not _gone(e):
+                                self._log_exc(e, "%s %s" % (req.method, req.path))
+                                try:
+                                    sent = c.sent
+                                    yield from result(app.handle_exc(req, c, e))
+                                    if not sent:  # the error page it wrote may wait for its end; a response
+                                        c.end()  # that had begun is cut off, never ended as if whole
+                                except Exception:  # e.g. no heap left for the error page: the constant one
+                                    if not c.sent:
+                                        c._raw(FAILED)
+                                yield from _linger(c)
+                                return
                             return
-                        return
                 self.served += 1
                 if debug >= 0:
                     self.log.info('"%s %s" %s', req.method, req.path, c.status or "-")
@@ -399,11 +444,14 @@ class Server:
             # head's, say)
             gc.collect()
             try:
-                if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
-                    c._raw(FAILED)
-                    if c in self._conns:  # the watchdog ends the linger in time
-                        yield from _linger(c)
-            except (Exception, asyncio.CancelledError):
+                try:  # (not one except of a tuple: matching it allocates the tuple, with no heap left)
+                    if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
+                        c._raw(FAILED)
+                        if c in self._conns:  # the watchdog ends the linger in time
+                            yield from _linger(c)
+                except Exception:
+                    pass
+            except asyncio.CancelledError:
                 pass
         except Exception as e:
             if not _gone(e):
@@ -413,9 +461,12 @@ class Server:
                 self._conns.remove(c)
             if not taken:  # (inline: a generator of its own would be 96 bytes more per connection)
                 try:
-                    c.w.close()
-                    yield from c.w.wait_closed()
-                except (Exception, asyncio.CancelledError):  # no heap for wait_closed(), or the server stops
+                    try:
+                        c.w.close()
+                        yield from c.w.wait_closed()
+                    except Exception:  # no heap for wait_closed()
+                        _shut(c.w)
+                except asyncio.CancelledError:  # the server stops
                     _shut(c.w)
             if self._tidy and not self._conns:
                 # idle, on a small board's heap: the garbage goes now, not in some later request, so
