@@ -49,8 +49,11 @@ class Make:
     Ctrl-C at the terminal (SIGINT to its process group)."""
 
     def __init__(self, *args):
+        # Ctrl-C as a terminal has it: a runner started in the background (`cmd &` in a script)
+        # hands its children SIGINT ignored, and make would then never see the Ctrl-C
         self.proc = subprocess.Popen(["make", "--no-print-directory"] + list(args), cwd=ROOT, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                                     stderr=subprocess.STDOUT, text=True, start_new_session=True,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
