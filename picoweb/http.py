@@ -389,23 +389,21 @@ class Server:
                                     else:
                                         n = -1
                                     h = None
-                                else:
-                                    n = -1
-                                if n >= 0:
-                                    n = self.served + self.errors
-                                    self._retry = c
-                                    try:
-                                        for _ in range(100):
-                                            yield from sleep_ms(20)
-                                            if self.served + self.errors != n:
-                                                break
-                                    finally:
-                                        self._retry = None
-                                    gc.collect()
-                                    if c.extra is not None:
-                                        c.extra = None  # a hook's headers: the hooks run again
-                                    begin(req.method == "HEAD", keep, c.http10)
-                                    continue
+                                    if n >= 0:
+                                        n = self.served + self.errors
+                                        self._retry = c
+                                        try:
+                                            for _ in range(100):
+                                                yield from sleep_ms(20)
+                                                if self.served + self.errors != n:
+                                                    break
+                                        finally:
+                                            self._retry = None
+                                        gc.collect()
+                                        if c.extra is not None:
+                                            c.extra = None  # a hook's headers: the hooks run again
+                                        begin(req.method == "HEAD", keep, c.http10)
+                                        continue
                             self.errors += 1
                             if not _gone(e):
                                 self._log_exc(e, "%s %s" % (req.method, req.path))
@@ -579,13 +577,12 @@ def _fields(c, n, maxl, maxh):
             # (some 300 machine instructions each); any other name is checked character by
             # character (the engine takes some 1,000 a character: 10,000 for User-Agent).
             k = _NAMES[j - p] if j - p < 26 else None
-            s = None
+            s = None  # the usual spelling it has, if any
             if k:
-                for s in k[1]:  # (Pycopy's startswith() takes no tuple)
-                    if buf.startswith(s, p):
+                for t in k[1]:  # (Pycopy's startswith() takes no tuple)
+                    if buf.startswith(t, p):
+                        s = t
                         break
-                else:
-                    s = None
             if s is None and _bad_token(buf, p, j):
                 raise HTTPError(400)
             # only the framing fields need a closer look: names of their lengths and initials;
@@ -634,21 +631,20 @@ def _framing_field(c, k, buf, a, q):
             a += 1
         if q - a == 5 and buf.startswith(b"close", a):
             c.keep = False
-            return
-        if q - a == 10 and (buf.startswith(b"keep-alive", a) or buf.startswith(b"Keep-Alive", a)):
+        elif q - a == 10 and (buf.startswith(b"keep-alive", a) or buf.startswith(b"Keep-Alive", a)):
             c.keep = True
-            return
+        else:  # any other value, or spelling: a lower-case copy
+            v = field_value(buf, a, q).lower()
+            if b"close" in v:
+                c.keep = False
+            elif b"keep-alive" in v:
+                c.keep = True
+        return
     v = field_value(buf, a, q)
     if k == b"content-length":
         if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
             raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
         c.left = int(v)
-    elif k == b"connection":
-        v = v.lower()
-        if b"close" in v:
-            c.keep = False
-        elif b"keep-alive" in v:
-            c.keep = True
     elif k == b"transfer-encoding":
         if c.left is not None:
             raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
