@@ -67,18 +67,18 @@ def _hook(self, i, f):
 
 
 def _rehook(self):
-    # This app's effective hooks: its parent's, then its own; the same for those mounted in it.
-    p = self.parent
+    # This app's effective hooks: its parent's (the app mount() put it in), then its own; the
+    # same for those mounted in it.
+    p = self.__dict__.get("parent")
     own = self._own or ([], [])
-    before = (p and p.hooks_before or []) + own[0]
-    after = (p and p.hooks_after or []) + own[1]
-    self.hooks_before = before or None
-    self.hooks_after = after or None
+    before = (p and p.hooks and p.hooks[0] or []) + own[0]
+    after = (p and p.hooks and p.hooks[1] or []) + own[1]
+    self.hooks = (before, after) if before or after else None
     if before or after:
         a = self
         while a:  # the serving app checks this flag once per connection
             a.hooked = True
-            a = a.parent
+            a = a.__dict__.get("parent")
     for sub in self.mounts:
         sub._rehook()
 

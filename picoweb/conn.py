@@ -21,17 +21,16 @@ class Connection:
     # attribute of its own. On MicroPython an object's attributes and a class's names are hash
     # tables, looked through from a name's slot to the first free one by every method call, and
     # an object's grows (a new block, the old one freed) as attributes are added: a connection's
-    # 19 attributes sit in 23 slots, its class's 25 names in 29 (they were 28 in 29, and 24).
+    # 19 attributes sit in 23 slots, its class's 23 names in 23 (were 25 in 29: 48 bytes more).
     # Seldom-used methods live in conn_more.py, module functions in the module's own table.
     rto = 10000  # ms a handler's single read or write may wait
     bufsize = 512  # bytes asked of the socket per read
     rb = None
     #   extra     header lines for the next response head only (add_headers())
     #   chunks    a chunked body: 1 before its first chunk, 2 after it; 0 none
-    #   budget    chunked body bytes still allowed (the route's max_body, counted down)
     #   expect    the client expects "100 Continue" before it sends the body
     extra = None
-    chunks = budget = 0
+    chunks = 0
     expect = False
 
     def __init__(self, reader, writer, bufsize, rb=None, buf=b""):
@@ -63,10 +62,6 @@ class Connection:
         self.length = None
         self.hosts = 0
         self.keep = self.http10 = self.nobody = self.sent = self.chunked = False
-
-    def timeout(self, ms):
-        """Sets the deadline of what the connection waits for now (None: none)."""
-        self.deadline = None if ms is None else ticks_add(ticks_ms(), ms)
 
     # ---- reading ----
 
@@ -391,7 +386,7 @@ def _bounded(c, op):
     # server has set one for the whole request head.
     t = c.deadline is None
     if t:
-        c.timeout(c.rto)
+        c.deadline = ticks_add(ticks_ms(), c.rto)
     r = yield from op
     if t:
         c.deadline = None

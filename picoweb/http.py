@@ -4,11 +4,14 @@
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
 
-from . import compat  # what is used once or at import goes through compat.: this module's names stay under 38
-from .compat import asyncio, cancel, create_task, current_task, result, sleep_ms, ticks_add, ticks_ms
+# What is used once per connection or less goes through compat.: this module's names fill a
+# 29-slot table, not 37 (64 bytes of a board's heap, and a builtin's lookup, which looks through
+# every slot first, shorter).
+from . import compat
+from .compat import asyncio, ticks_ms
 from .conn import Connection, http_error
 from .request import HTTPRequest, add_lines, field_value
-from .status import BUSY, FAILED, RESERVE, HTTPError, status_line
+from .status import BUSY, FAILED, RESERVE, HTTPError
 
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
 
@@ -65,7 +68,7 @@ class Server:
         class: WebApp.errorhandler). resp may hold content already."""
         for k in self.error_handlers or ():
             if not isinstance(k, str) and isinstance(e, k):
-                return (yield from result(self.error_handlers[k](req, resp, e)))
+                return (yield from compat.result(self.error_handlers[k](req, resp, e)))
         if not resp.sent:
             yield from http_error(resp, "500")
 
@@ -74,7 +77,7 @@ class Server:
         error handler for that status if there is one."""
         h = self.error_handlers and self.error_handlers.get(status)
         if h:
-            return result(h(req, resp, status))
+            return compat.result(h(req, resp, status))
         return http_error(resp, status, "Allow: %s\r\n" % allowed if allowed else None)
 
     # ---- serving ----
@@ -82,8 +85,12 @@ class Server:
     def serve(self, loop, host, port):
         """Serves on host:port until interrupted; override to e.g. catch errors of the server
         socket. The socket is bound first: OSError (a busy port, say) before anything runs."""
-        if self.max_conns is None:
-            self.max_conns = _auto_conns()
+        if self.max_conns is None:  # as many as the free heap holds at 4 KiB each, 1 to 8 (8 where
+            # it can't be known): where it holds one only, the others wait for its end (admit.py)
+            self.max_conns = 8
+            if hasattr(gc, "mem_free"):
+                gc.collect()
+                self.max_conns = max(1, min(8, gc.mem_free() // 4096))
         if compat.LISTENER:  # MicroPython, Pycopy: picoweb's own listener
             socket = compat.need("socket")
             s = socket.socket()
@@ -104,7 +111,7 @@ class Server:
         # no iterator) and a cancel() that fails is tried again on the next round.
         conns = self._conns
         while True:
-            await sleep_ms(200)
+            await compat.sleep_ms(200)
             now = ticks_ms()
             i = len(conns)
             while i:
@@ -113,7 +120,7 @@ class Server:
                 d = c.deadline
                 if d is not None and compat.ticks_diff(now, d) > 0:
                     try:
-                        cancel(c.task)
+                        compat.cancel(c.task)
                         c.deadline = None
                     except MemoryError:
                         gc.collect()
@@ -132,7 +139,7 @@ class Server:
                     n //= 2
                 else:  # (no answer at all until then: waiting for it stalled every client)
                     gc.collect()
-                    await sleep_ms(100)
+                    await compat.sleep_ms(100)
         heap = gc.mem_free() + gc.mem_alloc()
         watch = heap <= self.watched_heap  # a board's heap
         self._tidy = heap <= self.tidy_heap
@@ -168,17 +175,17 @@ class Server:
                         continue
                 st = compat.stream(s2, addr)
                 if len(self._conns) >= self.max_conns:  # let in to wait for a slot
-                    create_task(self._handle(st, st, first))
+                    compat.create_task(self._handle(st, st, first))
                 else:
                     c = Connection(st, st, self.bufsize, self._rb, first or b"")
-                    c.task = create_task(self._serve_conn(c))
+                    c.task = compat.create_task(self._serve_conn(c))
                 st = c = None  # (the listener holds no connection it served)
             except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
                     _refuse(s2, self._rb)
                 if isinstance(e, MemoryError):
                     gc.collect()
-                    await sleep_ms(10)  # let the other connections finish and free theirs
+                    await compat.sleep_ms(10)  # let the other connections finish and free theirs
 
     async def _handle(self, reader, writer, first=None):
         # A connection over max_conns (on MicroPython, a newcomer admit.py's door let in to wait
@@ -193,7 +200,7 @@ class Server:
                 first = b""
             if first is not None:
                 c = Connection(reader, writer, self.bufsize, self._rb, first)
-                c.task = current_task()
+                c.task = compat.current_task()
                 return await self._serve_conn(c)  # (it closes the connection)
         except asyncio.CancelledError:
             pass  # the server stops
@@ -232,7 +239,7 @@ class Server:
             new_request = _request
             fields = _fields
             now = ticks_ms
-            later = ticks_add
+            later = compat.ticks_add
             t = self.header_timeout
             if c.rto != t:  # a handler's reads and writes
                 c.rto = t
@@ -246,7 +253,7 @@ class Server:
             eol = c.eol
             begin = c.begin
             end = c.end
-            # builtins too: the module's name table is full (37 names in 37 slots), and a name not
+            # builtins too: the module's name table is full (29 names in 29 slots), and a name not
             # in it (a builtin) is looked for in every slot first (bench/instructions.py: -3%)
             _len = len
             _type = type
@@ -328,6 +335,8 @@ class Server:
                     c.deadline = None
                     c.begin(False, False, False)
                     if debug >= 0:  # one line per bad request: its status and request line
+                        from .status import status_line
+
                         self.log.info("%s %r", status_line(e.args[0]), first[:60] if first else "-")
                     yield from http_error(c, *e.args)
                     yield from _linger(c)
@@ -345,18 +354,18 @@ class Server:
                     again = True  # a GET may run again once (below)
                     while True:
                         try:
-                            if hooked and app.hooks_before:
-                                for f in app.hooks_before:
-                                    yield from result(f(req, c))
+                            if hooked and app.hooks:
+                                for f in app.hooks[0]:
+                                    yield from compat.result(f(req, c))
                                     if c.status is not None:  # a hook answered: the handler is skipped
                                         break
                             if c.status is None:
                                 r = found[1](req, c)
                                 if r is not None and _hasattr(r, "send"):  # compat.result(), inline: the hot path
                                     r = yield from r
-                            if hooked and app.hooks_after:
-                                for f in app.hooks_after:
-                                    yield from result(f(req, c))
+                            if hooked and app.hooks:
+                                for f in app.hooks[1]:
+                                    yield from compat.result(f(req, c))
                             if c.status is None and r is not False:  # else the client would wait for it
                                 raise ValueError("the handler sent no response")
                             if r is not False and end():
@@ -394,7 +403,7 @@ class Server:
                                         self._retry = c
                                         try:
                                             for _ in range(100):
-                                                yield from sleep_ms(20)
+                                                yield from compat.sleep_ms(20)
                                                 if self.served + self.errors != n:
                                                     break
                                         finally:
@@ -409,7 +418,7 @@ class Server:
                                 self._log_exc(e, "%s %s" % (req.method, req.path))
                                 try:
                                     sent = c.sent
-                                    yield from result(app.handle_exc(req, c, e))
+                                    yield from compat.result(app.handle_exc(req, c, e))
                                     if not sent:  # the error page it wrote may wait for its end; a response
                                         c.end()  # that had begun is cut off, never ended as if whole
                                 except Exception:  # e.g. no heap left for the error page: the constant one
@@ -661,7 +670,7 @@ def _framing(app, c, found, extra, keep):
     # The rare request heads: a chunked body, a client expecting 100-continue.
     if c.chunks:
         c.left = -1  # the first chunk's size line is due
-        c.budget = extra.get("max_body", app.max_body)  # counted down chunk by chunk
+        c.budget = extra.get("max_body", app.max_body)  # the chunks may add up to this (counted down)
     if c.expect:
         c.expect = False
         if type(found) is tuple:
@@ -688,15 +697,6 @@ def _refuse(sock, rb, close=True):
         sock.close()
 
 
-def _auto_conns():
-    # As many connections as the free heap holds, at 4 KiB each, 1 to 8 (8 where it can't be known):
-    # where it holds one only, the others wait for its end (or take a slow one's place: admit.py)
-    if not hasattr(gc, "mem_free"):
-        return 8
-    gc.collect()
-    return max(1, min(8, gc.mem_free() // 4096))
-
-
 @compat.coroutine
 def _linger(c):
     # Before closing after an error: drop what the client still sends (a few reads, for half a
@@ -704,7 +704,7 @@ def _linger(c):
     # (RFC 9112 9.6).
     try:
         yield from c.drain()
-        c.timeout(500)
+        c.deadline = compat.ticks_add(ticks_ms(), 500)
         c.buf = b""
         c.pos = 0
         rb = c.rb
