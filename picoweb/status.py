@@ -18,7 +18,9 @@ RESERVE = 2048
 class HTTPError(Exception):
     """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines
     args[1] if given, and close the connection."""
-    pass
+
+    def __str__(self):
+        return status_line(self.args[0])  # "404 Not Found": as a bad request is logged
 
 
 def status_line(status):
