@@ -98,14 +98,18 @@ async def door(server, sock):
         first = bytes(rb[:n])
         # Heap low: the listener waits with the newcomer (others wait in the kernel's queue, at no
         # cost) until the connections that hold it end; then it waits for a slot (wait_for_slot()).
-        # With none left, waiting frees nothing more: 503 at once (it got 503 after header_timeout,
-        # and every newcomer queued behind it waited as long).
+        # With none left, open or waiting for a slot (which holds heap too, and takes the slot
+        # the last one left), waiting frees nothing more: it is let in, to be served in what
+        # there is (a request may need less than RESERVE; where it needs more, it gets 500 or
+        # 503, as it would here). After header_timeout: 503 (every newcomer queued behind it
+        # waited as long).
         end = ticks_add(ticks_ms(), server.header_timeout)
         while True:
             gc.collect()  # (what a connection that just ended left is garbage until then)
-            if gc.mem_free() >= (2 * RESERVE if server._conns else RESERVE):  # (status.py)
-                return first
-            if not server._conns or ticks_diff(end, ticks_ms()) <= 0:
+            a = server.admission
+            if gc.mem_free() >= (2 * RESERVE if server._conns else RESERVE) or not (server._conns or a and a.waiting):
+                return first  # (status.py: RESERVE)
+            if ticks_diff(end, ticks_ms()) <= 0:
                 break
             await sleep_ms(POLL)
     try:

@@ -344,6 +344,24 @@ def test_a_response_goes_out_when_the_heap_has_no_block_for_its_head():
         srv.stop()
 
 
+def test_with_nothing_open_a_newcomer_is_served_in_what_heap_is_left():
+    # The firmware, most of its heap kept by the app: with no connection open, less than
+    # RESERVE (2 KiB) is free, which is still enough for hello. The newcomer is let in and
+    # served (was: 503 to every one, as if waiting could free more).
+    from conftest import TESTS, Server
+
+    srv = Server("firmware", os.path.join(TESTS, "apps", "squeeze_app.py"), heap="24K", path=(TESTS,))
+    try:
+        assert request(srv.port, path="/keep?%d" % 1100).body == b"kept"
+        time.sleep(1.2)  # the listener counts the free heap again (at most once a second while it had room)
+        for _ in range(5):
+            r = request(srv.port, path="/")
+            assert (r.status, r.body) == (200, b"Hello world")
+        assert srv.alive()
+    finally:
+        srv.stop()
+
+
 def test_a_get_out_of_heap_runs_again_once_another_request_has_ended():
     # The firmware: one request holds most of the free heap for 2 s; a GET that needs more than
     # is left runs out of heap, and runs again once the first has ended (was: 500).

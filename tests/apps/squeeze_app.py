@@ -1,7 +1,7 @@
 # For the tests of the heap's end (tests/test_limits.py): hello world; /hold?N keeps all but some
-# N bytes of the heap for 2 s, /squeeze?N the same but answers with it still held, /grab?N needs
-# N bytes for its answer, /cramped answers with the heap full but for small holes. (Larger than
-# tight_app.py, whose tests are calibrated on its size.)
+# N bytes of the heap for 2 s, /squeeze?N the same but answers with it still held, /keep?N keeps
+# them until the app ends, /grab?N needs N bytes for its answer, /cramped answers with the heap
+# full but for small holes. (Larger than tight_app.py, whose tests are calibrated on its size.)
 import gc
 import sys
 
@@ -46,6 +46,15 @@ async def squeeze(req, resp):
     blocks = fill(int(req.qs))
     await asyncio.sleep(1)
     await picoweb.send(resp, "squeezed %d" % len(blocks))
+
+
+KEPT = []
+
+
+@app.route("/keep")
+def keep(req, resp):
+    KEPT.extend(fill(int(req.qs) - 512))
+    yield from picoweb.send(resp, "kept")
 
 
 @app.route("/grab")
