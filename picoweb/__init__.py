@@ -3,10 +3,11 @@
 # This module is the app: its route table, mounted sub-apps, hooks, templates and the 1.8.2
 # helpers. Serving HTTP is http.py's; optional features live in their own modules, imported
 # only when used. docs/architecture.md maps the request's path through them.
-# The package's names are its API: what the app's own code uses goes through compat. (its name
-# table stays at 23 slots, not 29: 48 bytes of a board's heap)
+# The package's names are its API: what the app's own code uses goes through compat. Its name
+# table: 22 names in 23 slots, not 28 in 29 (48 bytes of a board's heap), with room for the
+# submodule a board imports at its heap's end (admit: the import adds its name here, and a full
+# table grows then, a block of 232 bytes).
 from . import compat
-from .compat import DONE
 from .conn import Connection, http_error, send, sendstream  # noqa: F401  (the API)
 from .http import Server
 from .request import HTTPRequest  # noqa: F401
@@ -32,8 +33,7 @@ def parse_qs(s):
 def start_response(writer, content_type="text/html; charset=utf-8", status="200", headers=None):
     """The headers are sent with the first body bytes, or when the handler returns (an awaitable:
     `yield from` or `await` it, as in picoweb 1.8.2)."""
-    writer.start(status, content_type, headers)
-    return DONE
+    return writer.start(status, content_type, headers)  # (a done awaitable)
 
 
 def jsonify(writer, obj, status="200"):

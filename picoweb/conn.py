@@ -190,7 +190,8 @@ class Connection:
         self.sent = False  # (extra: every request's head takes it, or its connection ends)
 
     def start(self, status="200", content_type="text/html; charset=utf-8", headers=None, length=None):
-        """Prepare the status line and headers; they are sent with the body."""
+        """Prepare the status line and headers; they are sent with the body. Returns an
+        awaitable that is done (start_response()'s)."""
         global _cs, _cc, _ch
         self.status = status
         self.length = length
@@ -200,7 +201,7 @@ class Connection:
             # The same plain head as last time: reuse its bytes.
             if status is _cs and content_type is _cc:
                 self.hdr = _ch
-                return
+                return DONE
         h = "HTTP/1.1 %s\r\nContent-Type: %s\r\n" % (status_line(status), content_type)
         if headers:
             h += header_lines(headers)
@@ -211,6 +212,7 @@ class Connection:
             self.hdr = _ch = h.encode()
             _cs = status
             _cc = content_type
+        return DONE
 
     def _head(self, n, b=b""):
         # The header block, finished with the framing of a body of n bytes (None: unknown),
