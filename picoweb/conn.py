@@ -387,7 +387,7 @@ def _bounded(c, op):
     # Runs one read or write of c's stream under a deadline of its own (rto), unless the
     # server has set one for the whole request head.
     t = c.deadline is None
-    if t:
+    if t and c.rto is not None:  # (None: no limit, as a WebSocket waiting for its next frame)
         c.deadline = ticks_add(ticks_ms(), c.rto)
     r = yield from op
     if t:
