@@ -1,7 +1,7 @@
 """A seeded mutation fuzzer of a live picoweb server, over real sockets on loopback.
 
     python tests/fuzz/socket_fuzz.py --runtime cpython|micropython|firmware [--cases N] [--seed S]
-                                     [--seconds T] [--app tests/fuzz/app.py] [--heap 128K]
+                                     [--seconds T] [--app tests/fuzz/app.py] [--heap 160K]
 
 Valid requests (GET, a keep-alive pipeline, POST with a Content-Length, a chunked POST, a form,
 a multipart upload, a WebSocket upgrade and its frames, server-sent events, ...) are mutated (bit
@@ -376,7 +376,7 @@ def save(out_dir, runtime, kind, case, detail, log=""):
     return p
 
 
-def fuzz(runtime, cases=500, seed=1, seconds=300.0, app=APP, heap="128K", out_dir=OUT, verbose=True,
+def fuzz(runtime, cases=500, seed=1, seconds=300.0, app=APP, heap="160K", out_dir=OUT, verbose=True,
          open_ratio=0.15, pypath=None):
     """Runs the fuzzer; returns its summary (also written to out_dir/socket-RUNTIME.json)."""
     os.makedirs(out_dir, exist_ok=True)
@@ -478,7 +478,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--seconds", type=float, default=300.0, help="a time bound for the whole run")
     p.add_argument("--app", default=APP, help="the server's script (tests/fuzz/app.py, or tests/apps/full_app.py)")
-    p.add_argument("--heap", default="128K", help="MicroPython's heap (micropython, firmware)")
+    p.add_argument("--heap", default="160K", help="MicroPython's heap (micropython, firmware)")
     p.add_argument("--out", default=OUT)
     p.add_argument("--open-ratio", type=float, default=0.15,
                    help="the share of cases left open (not half-closed): they wait for the server's timeouts")
