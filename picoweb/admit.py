@@ -105,10 +105,12 @@ async def door(server, sock):
         # waited as long).
         end = ticks_add(ticks_ms(), server.header_timeout)
         while True:
-            gc.collect()  # (what a connection that just ended left is garbage until then)
             a = server.admission
-            if gc.mem_free() >= (2 * RESERVE if server._conns else RESERVE) or not (server._conns or a and a.waiting):
-                return first  # (status.py: RESERVE)
+            if not server._conns and not (a and a.waiting):
+                return first  # none left to wait for
+            gc.collect()  # (what a connection that just ended left is garbage until then)
+            if gc.mem_free() >= (2 * RESERVE if server._conns else RESERVE):  # (status.py)
+                return first
             if ticks_diff(end, ticks_ms()) <= 0:
                 break
             await sleep_ms(POLL)
