@@ -11,7 +11,8 @@ FAILED = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nCo
 # (admit.py); twice that where other connections are open, as each may be at its peak (a page
 # being rendered takes more than RESERVE). A connection needs about that much to be served; and
 # MicroPython's poller crashes when registering a socket runs out of heap (extmod/modselect.c:
-# "This case is not handled"), so connections must never leave the heap quite empty.
+# "This case is not handled"), so connections must never leave the heap quite empty. (With no
+# other connection open, a newcomer is let in below it all the same: waiting would free nothing.)
 RESERVE = 2048
 
 
