@@ -1,5 +1,6 @@
 # Bad input, faults and limits. full_app runs with short limits (see its __main__):
 # header_timeout 1.5 s, idle_timeout 1 s, max_conns 6, max_body 2048, max_line 512.
+import contextlib
 import json
 import os
 import time
@@ -297,6 +298,19 @@ def test_vanishing_clients_cost_nothing(full_app):
         assert abs(after - before) < 2048, (before, after)
 
 
+@contextlib.contextmanager
+def board_app(app, heap):
+    # The virtual board's firmware (picoweb frozen) serving tests/apps/<app> at a heap of `heap`:
+    # the heap's-end tests below. Stopped on the way out.
+    from conftest import TESTS, Server
+
+    srv = Server("firmware", os.path.join(TESTS, "apps", app), heap=heap, path=(TESTS,))
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
 @pytest.mark.parametrize("app", ["tight_app.py", "squeeze_app.py"])
 def test_no_stall_at_the_heap_s_end(app):
     # The firmware at heaps just too small to serve 4 clients at once, or one, for good: each
@@ -307,8 +321,6 @@ def test_no_stall_at_the_heap_s_end(app):
     # listener's 512-byte read buffer, which it waited for, answering no one (now: a smaller one).
     import concurrent.futures
 
-    from conftest import TESTS, Server
-
     def one(port):
         try:
             return request(port, path="/").status
@@ -316,50 +328,37 @@ def test_no_stall_at_the_heap_s_end(app):
             return repr(e)
 
     for heap in range(12 * 1024, 13 * 1024 + 512, 256):
-        srv = Server("firmware", os.path.join(TESTS, "apps", app), heap=str(heap), path=(TESTS,))
-        try:
+        with board_app(app, str(heap)) as srv:
             with concurrent.futures.ThreadPoolExecutor(4) as ex:
                 got = list(ex.map(lambda i: one(srv.port), range(8)))
             got += [one(srv.port) for _ in range(3)]
             assert all(g in (200, 500, 503) for g in got), (heap, got)
             assert srv.alive()
-        finally:
-            srv.stop()
 
 
 def test_a_response_goes_out_when_the_heap_has_no_block_for_its_head():
     # The firmware, a handler that leaves the heap full but for holes of some 64 bytes: no block
     # for the formatted head, so it goes out in its pieces (was: 500).
-    from conftest import TESTS, Server
-
-    srv = Server("firmware", os.path.join(TESTS, "apps", "squeeze_app.py"), heap="24K", path=(TESTS,))
-    try:
+    with board_app("squeeze_app.py", "24K") as srv:
         assert request(srv.port, path="/").body == b"Hello world"  # the plain head, made once
         for _ in range(3):
             r = request(srv.port, path="/cramped")
             assert (r.status, r.body) == (200, b"Hello world")
         assert request(srv.port, path="/").body == b"Hello world"
         assert srv.alive()
-    finally:
-        srv.stop()
 
 
 def test_with_nothing_open_a_newcomer_is_served_in_what_heap_is_left():
     # The firmware, most of its heap kept by the app: with no connection open, less than
     # RESERVE (2 KiB) is free, which is still enough for hello. The newcomer is let in and
     # served (was: 503 to every one, as if waiting could free more).
-    from conftest import TESTS, Server
-
-    srv = Server("firmware", os.path.join(TESTS, "apps", "squeeze_app.py"), heap="24K", path=(TESTS,))
-    try:
+    with board_app("squeeze_app.py", "24K") as srv:
         assert request(srv.port, path="/keep?%d" % 1100).body == b"kept"
         time.sleep(1.2)  # the listener counts the free heap again (at most once a second while it had room)
         for _ in range(5):
             r = request(srv.port, path="/")
             assert (r.status, r.body) == (200, b"Hello world")
         assert srv.alive()
-    finally:
-        srv.stop()
 
 
 def test_a_get_out_of_heap_runs_again_once_another_request_has_ended():
@@ -367,10 +366,7 @@ def test_a_get_out_of_heap_runs_again_once_another_request_has_ended():
     # is left runs out of heap, and runs again once the first has ended (was: 500).
     import concurrent.futures
 
-    from conftest import TESTS, Server
-
-    srv = Server("firmware", os.path.join(TESTS, "apps", "squeeze_app.py"), heap="40K", path=(TESTS,))
-    try:
+    with board_app("squeeze_app.py", "40K") as srv:
         with concurrent.futures.ThreadPoolExecutor(2) as ex:
             a = ex.submit(request, srv.port, path="/hold?8192")  # 8 KiB left: the second one is let in at once
             time.sleep(0.5)
@@ -381,8 +377,6 @@ def test_a_get_out_of_heap_runs_again_once_another_request_has_ended():
             assert time.time() - t > 1  # it waited for the first
         assert "MemoryError" not in srv.output()  # (a failure would be logged: debug=0)
         assert srv.alive()
-    finally:
-        srv.stop()
 
 
 def test_no_exception_escapes_a_connection_at_the_heap_s_end():
@@ -392,8 +386,6 @@ def test_no_exception_escapes_a_connection_at_the_heap_s_end():
     # `except (Exception, CancelledError)` (asyncio: "Task exception wasn't retrieved").
     import concurrent.futures
 
-    from conftest import TESTS, Server
-
     def one(port, path):
         try:
             return request(port, path=path).status
@@ -401,8 +393,7 @@ def test_no_exception_escapes_a_connection_at_the_heap_s_end():
             return "closed"  # (no heap to answer with: a close, as the listener's 503 can fail too)
 
     for left in range(100, 500, 100):
-        srv = Server("firmware", os.path.join(TESTS, "apps", "squeeze_app.py"), heap="40K", path=(TESTS,))
-        try:
+        with board_app("squeeze_app.py", "40K") as srv:
             with concurrent.futures.ThreadPoolExecutor(2) as ex:
                 a = ex.submit(one, srv.port, "/squeeze?%d" % left)
                 time.sleep(0.5)
@@ -412,8 +403,6 @@ def test_no_exception_escapes_a_connection_at_the_heap_s_end():
             assert request(srv.port, path="/").body == b"Hello world"
             assert "wasn't retrieved" not in srv.output(), left
             assert srv.alive()
-        finally:
-            srv.stop()
 
 
 def test_a_browser_s_parallel_connections_wait_at_a_small_heap():
@@ -423,17 +412,12 @@ def test_a_browser_s_parallel_connections_wait_at_a_small_heap():
     # the 2nd waited, so make bench's hello failed at 15 and 16 KiB as often as not.)
     import concurrent.futures
 
-    from conftest import TESTS, Server
-
-    srv = Server("firmware", os.path.join(TESTS, "apps", "tight_app.py"), heap=str(16 * 1024), path=(TESTS,))
-    try:
+    with board_app("tight_app.py", str(16 * 1024)) as srv:
         for _ in range(10):
             with concurrent.futures.ThreadPoolExecutor(6) as ex:
                 got = list(ex.map(lambda i: request(srv.port, path="/").status, range(6)))
             assert got == [200] * 6, got
         assert srv.alive()
-    finally:
-        srv.stop()
 
 
 def test_server_survives_connections_exhausting_the_heap():
@@ -443,10 +427,7 @@ def test_server_survives_connections_exhausting_the_heap():
     # listener drops them and goes on.
     import subprocess
 
-    from conftest import TESTS, Server
-
-    srv = Server("firmware", os.path.join(TESTS, "apps", "tight_app.py"), heap="20K", path=(TESTS,))
-    try:
+    with board_app("tight_app.py", "20K") as srv:
         assert request(srv.port, path="/").body == b"Hello world"
         busy = 0
         for flood in range(3):  # each flood may hit the heap's end at another step
@@ -466,5 +447,3 @@ def test_server_survives_connections_exhausting_the_heap():
         assert srv.alive()
         # the flood did reach the heap's end: answered 503 for want of heap, or run into it
         assert busy or "MemoryError" in srv.output()
-    finally:
-        srv.stop()
