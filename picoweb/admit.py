@@ -14,7 +14,7 @@
 # socket, into the server's shared buffer: a newcomer costs no task and no heap until it is
 # admitted. The state is an Admission object, which the server keeps (server.admission).
 from .compat import asyncio, cancel, sleep_ms, ticks_add, ticks_diff, ticks_ms
-from .status import BUSY, RESERVE
+from .status import BUSY, RESERVE, refuse
 
 LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
 SLOW = 250  # ms a connection may read a request head before a normal newcomer may take its slot
@@ -114,13 +114,7 @@ async def door(server, sock):
             if ticks_diff(end, ticks_ms()) <= 0:
                 break
             await sleep_ms(POLL)
-    try:
-        sock.send(BUSY)
-        while sock.readinto(rb):  # what came of the request: closing on unread data resets the connection
-            pass
-    except Exception:
-        pass
-    sock.close()
+    refuse(sock, rb)
     return None
 
 

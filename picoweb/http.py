@@ -4,14 +4,13 @@
 # life; WebApp (picoweb/__init__.py) inherits it and supplies the routing.
 import gc
 
-# What is used once per connection or less goes through compat.: this module's names fill a
-# 29-slot table, not 37 (64 bytes of a board's heap, and a builtin's lookup, which looks through
-# every slot first, shorter).
-from . import compat
-from .compat import asyncio, ticks_ms
+# What is used once per connection or less goes through compat. and status. (the heap's-end
+# answers, the errors): this module's names fill a 23-slot table, not 37 (a board's heap, and a
+# builtin's lookup, which looks through every slot first, shorter).
+from . import compat, status
+from .compat import ticks_ms
 from .conn import Connection, http_error
 from .request import HTTPRequest, add_lines, field_value
-from .status import BUSY, FAILED, RESERVE, HTTPError
 
 NO_EXTRA = {}  # shared, never written: the extra of routes given without one
 
@@ -101,7 +100,7 @@ class Server:
             loop.create_task(self._listen(s))
             s = None
         else:
-            s = loop.run_until_complete(asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+            s = loop.run_until_complete(compat.asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
         compat.run_forever(loop, s)
 
@@ -160,12 +159,12 @@ class Server:
                     n = len(self._conns) + (self.admission.waiting if self.admission else 0)
                     if n >= room or compat.ticks_diff(ticks_ms(), counted) > 1000:
                         free = gc.mem_free()
-                        need = 2 * RESERVE if self._conns else RESERVE  # (status.py)
+                        need = 2 * status.RESERVE if self._conns else status.RESERVE  # (status.py)
                         if free < need:
                             gc.collect()  # only garbage, maybe
                             free = gc.mem_free()
                             low = free < need
-                        room = n + free // (2 * RESERVE)
+                        room = n + free // (2 * status.RESERVE)
                         counted = ticks_ms()
                 if low or len(self._conns) >= self.max_conns:
                     from .admit import door  # no slot, or (nearly) no heap: admit.py decides
@@ -182,7 +181,7 @@ class Server:
                 st = c = None  # (the listener holds no connection it served)
             except Exception as e:  # out of heap, or the client reset first
                 if s2 is not None:
-                    _refuse(s2, self._rb)
+                    status.refuse(s2, self._rb)
                 if isinstance(e, MemoryError):
                     gc.collect()
                     await compat.sleep_ms(10)  # let the other connections finish and free theirs
@@ -202,12 +201,12 @@ class Server:
                 c = Connection(reader, writer, self.bufsize, self._rb, first)
                 c.task = compat.current_task()
                 return await self._serve_conn(c)  # (it closes the connection)
-        except asyncio.CancelledError:
+        except compat.asyncio.CancelledError:
             pass  # the server stops
         except Exception as e:
             if isinstance(e, MemoryError):  # no heap for the connection: 503, straight on the socket
                 gc.collect()
-                _refuse(getattr(writer, "s", None), self._rb, False)
+                status.refuse(getattr(writer, "s", None), self._rb, False)
             elif not _gone(e):
                 self._log_exc(e, "connection")
         try:  # it got 503, or there was no heap for it
@@ -216,7 +215,7 @@ class Server:
                 await writer.wait_closed()
             except Exception:
                 _shut(writer)
-        except asyncio.CancelledError:
+        except compat.asyncio.CancelledError:
             _shut(writer)
 
     @compat.coroutine
@@ -324,14 +323,14 @@ class Server:
                             else:
                                 add_lines(h, c.buf, hs, c.pos)
                         if c.hosts != 1 and (c.hosts or not c.http10):
-                            raise HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
+                            raise status.HTTPError(400)  # one Host, and HTTP/1.1 needs it (RFC 9112 3.2)
                         if c.left is None:
                             c.left = 0
                         elif c.left > extra.get("max_body", maxb):
-                            raise HTTPError(413)
+                            raise status.HTTPError(413)
                         if c.chunks or c.expect:
                             keep = _framing(self, c, found, extra, keep)
-                except HTTPError as e:
+                except status.HTTPError as e:
                     c.deadline = None
                     c.begin(False, False, False)
                     if debug >= 0:  # one line per bad request: its status line (str(e)) and request line
@@ -371,7 +370,7 @@ class Server:
                             break
                         except Exception as e:
                             r = None  # the handler's generator: on MicroPython it holds its locals until dropped
-                            if isinstance(e, HTTPError):  # e.g. a chunked body beyond max_body: 413
+                            if isinstance(e, status.HTTPError):  # e.g. a chunked body beyond max_body: 413
                                 if not c.sent:
                                     c.keep = False  # the rest of the body is not read
                                     yield from http_error(c, *e.args)
@@ -421,7 +420,7 @@ class Server:
                                         c.end()  # that had begun is cut off, never ended as if whole
                                 except Exception:  # e.g. no heap left for the error page: the constant one
                                     if not c.sent:
-                                        c._raw(FAILED)
+                                        c._raw(status.FAILED)
                                 yield from _linger(c)
                                 return
                             return
@@ -438,11 +437,11 @@ class Server:
                     while c.keep and c.left:
                         if not (yield from c.read(self.bufsize)) and c.left:
                             return  # the client left
-                except HTTPError:
+                except status.HTTPError:
                     return  # a bad or too large chunked body: only closing is left
                 if not c.keep:
                     return
-        except asyncio.CancelledError:
+        except compat.asyncio.CancelledError:
             pass  # the watchdog cut it off, or a newer connection took its slot (admit.py)
         except MemoryError:
             first = req = found = extra = h = r = None  # the request's objects go first (a long
@@ -451,12 +450,12 @@ class Server:
             try:
                 try:  # (not one except of a tuple: matching it allocates the tuple, with no heap left)
                     if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
-                        c._raw(FAILED)
+                        c._raw(status.FAILED)
                         if c in self._conns:  # the watchdog ends the linger in time
                             yield from _linger(c)
                 except Exception:
                     pass
-            except asyncio.CancelledError:
+            except compat.asyncio.CancelledError:
                 pass
         except Exception as e:
             if not _gone(e):
@@ -471,7 +470,7 @@ class Server:
                         yield from c.w.wait_closed()
                     except Exception:  # no heap for wait_closed()
                         _shut(c.w)
-                except asyncio.CancelledError:  # the server stops
+                except compat.asyncio.CancelledError:  # the server stops
                     _shut(c.w)
             if self._tidy and not self._conns:
                 # idle, on a small board's heap: the garbage goes now, not in some later request, so
@@ -503,8 +502,6 @@ class Server:
 # engine tries each range in turn): A-Z, then ^ _ ` a-z, the digits, . # $ % & ' * + ! | ~ -
 _bad_token = compat.span_search(b"[^A-Z^-z0-9.#-'*+!|~-]")
 _bad_target = compat.span_search(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
-_METHODS = {b"GET": "GET", b"HEAD": "HEAD", b"POST": "POST", b"PUT": "PUT", b"DELETE": "DELETE",
-            b"OPTIONS": "OPTIONS", b"PATCH": "PATCH"}  # the usual ones: no str made for them
 
 
 def _request(c, buf, p, e):
@@ -514,23 +511,22 @@ def _request(c, buf, p, e):
     a = buf.find(b" ", p, q)
     b = buf.find(b" ", a + 1, q) if a > p else -1
     if b < 0 or buf.find(b" ", b + 1, q) >= 0:
-        raise HTTPError(400)
+        raise status.HTTPError(400)
     v = b + 1
     if q - v == 8 and buf.startswith(b"HTTP/1.", v) and (buf[v + 7] == 49 or buf[v + 7] == 48):
         c.http10 = buf[v + 7] == 48  # no chunked response for it; keep-alive only if it asks
     else:
-        raise HTTPError(505 if buf.startswith(b"HTTP/", v) and q - v > 5 and 48 <= buf[v + 5] <= 57 else 400)
+        raise status.HTTPError(505 if buf.startswith(b"HTTP/", v) and q - v > 5 and 48 <= buf[v + 5] <= 57 else 400)
     if a - p == 3 and buf.startswith(b"GET", p):
         m = "GET"
     else:
-        mb = buf[p:a]
-        m = _METHODS.get(mb)  # the usual ones: no str made for them
-        if m is None:
-            if _bad_token(mb, 0, len(mb)):
-                raise HTTPError(400)
-            m = mb.decode()
+        if _bad_token(buf, p, a):
+            raise status.HTTPError(400)
+        # MicroPython: a method whose name it knows (HEAD, POST: picoweb's code names them) is
+        # that name, no str made (decode() looks its text up among the interned names first)
+        m = buf[p:a].decode()
     if buf[a + 1] != 47 or _bad_target(buf, a + 1, b):  # "/"
-        raise HTTPError(400)
+        raise status.HTTPError(400)
     req = HTTPRequest()
     req.method = m
     req.reader = c
@@ -556,20 +552,20 @@ def _fields(c, n, maxl, maxh):
             # No CR but the lines' terminators, no NUL (RFC 9110 5.5, RFC 9112 2.2): looked
             # for in the lines read since p0 at once, before any of them counts as read.
             if buf.count(b"\r", p0, p) != crlf or buf.find(b"\0", p0, p) >= 0:
-                raise HTTPError(400)
+                raise status.HTTPError(400)
             if e >= 0 and e - p < maxl:
                 c.pos = e + 1
                 return -1  # the empty line that ends the head
             c.pos = p
             if e >= 0 or len(buf) - p > maxl:
-                raise HTTPError(431)
+                raise status.HTTPError(431)
             return n
         n += 1
         if n > maxh:
-            raise HTTPError(431)
+            raise status.HTTPError(431)
         j = buf.find(b":", p, e)
         if j <= p:
-            raise HTTPError(400)
+            raise status.HTTPError(400)
         if buf[e - 1] == 13:
             q = e - 1  # the value ends before the line's end
             crlf += 1
@@ -591,7 +587,7 @@ def _fields(c, n, maxl, maxh):
                         s = t
                         break
             if s is None and _bad_token(buf, p, j):
-                raise HTTPError(400)
+                raise status.HTTPError(400)
             # only the framing fields need a closer look: names of their lengths and initials;
             # one spelt as clients spell it is the one of its length and initial in the table,
             # any other is compared in lower case (a copy)
@@ -650,17 +646,17 @@ def _framing_field(c, k, buf, a, q):
     v = field_value(buf, a, q)
     if k == b"content-length":
         if not v.isdigit() or (c.left is not None and int(v) != c.left) or c.chunks:
-            raise HTTPError(400)  # also with a chunked body: a request smuggling attempt
+            raise status.HTTPError(400)  # also with a chunked body: a request smuggling attempt
         c.left = int(v)
     elif k == b"transfer-encoding":
         if c.left is not None:
-            raise HTTPError(400)  # also a Content-Length: a request smuggling attempt
+            raise status.HTTPError(400)  # also a Content-Length: a request smuggling attempt
         if v.lower() != b"chunked" or c.chunks:
-            raise HTTPError(501)  # no other transfer coding is supported
+            raise status.HTTPError(501)  # no other transfer coding is supported
         c.chunks = 1
     elif k == b"expect":
         if v.lower() != b"100-continue":
-            raise HTTPError(417)
+            raise status.HTTPError(417)
         c.expect = True  # answered once the head is read (_framing)
 
 
@@ -676,23 +672,6 @@ def _framing(app, c, found, extra, keep):
         else:
             keep = False  # no route: the body may or may not follow, so don't read on
     return keep
-
-
-def _refuse(sock, rb, close=True):
-    # MicroPython: 503 straight on the socket, and what the client sent so far read into the
-    # shared buffer rb (closing with unread data resets the connection, the 503 with it); then
-    # closed, unless the caller closes it. Nothing is allocated.
-    if sock is None:
-        return
-    try:
-        sock.send(BUSY)
-        for _ in range(16):  # what has come of the request (the socket doesn't block)
-            if rb is None or not sock.readinto(rb):
-                break
-    except Exception:
-        pass
-    if close:
-        sock.close()
 
 
 @compat.coroutine

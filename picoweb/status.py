@@ -16,6 +16,23 @@ FAILED = (b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nCo
 RESERVE = 2048
 
 
+def refuse(sock, rb, close=True):
+    """MicroPython: BUSY (503) straight on the socket sock, and what the client sent so far read
+    into the shared buffer rb (closing with unread data resets the connection, the 503 with
+    it); then closed, unless the caller closes it. Nothing is allocated."""
+    if sock is None:
+        return
+    try:
+        sock.send(BUSY)
+        for _ in range(16):  # what has come of the request (the socket doesn't block)
+            if rb is None or not sock.readinto(rb):
+                break
+    except Exception:
+        pass
+    if close:
+        sock.close()
+
+
 class HTTPError(Exception):
     """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines
     args[1] if given, and close the connection."""
