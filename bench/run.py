@@ -205,7 +205,7 @@ def template_figures():
     return res
 
 
-OPTIONAL = ("route", "static", "utils", "stats", "cookies", "auth", "sse", "websocket", "multipart", "cors",
+OPTIONAL = ("route", "static", "utils", "request_more", "stats", "cookies", "auth", "sse", "websocket", "multipart", "cors",
             "chunked", "template")
 
 

@@ -59,9 +59,6 @@ else:  # MicroPython
             self.s = sock
             self.addr = addr
 
-        def get_extra_info(self, name):
-            return self.addr if name == "peername" else None
-
         def read(self, n):
             while True:
                 yield _core._io_queue.queue_read(self.s)

@@ -113,4 +113,7 @@ def aclose(self):
 
 def get_extra_info(self, name):
     """The transport's extra information, e.g. "peername"."""
-    return self.w.get_extra_info(name)
+    w = self.w
+    if hasattr(w, "get_extra_info"):
+        return w.get_extra_info(name)
+    return w.addr if name == "peername" else None  # MicroPython's stream (compat.py) keeps that only

@@ -1,6 +1,7 @@
 # The request object handlers get: req.method, req.path, req.qs, req.headers, req.reader (the
-# connection), req.url_match, req.params, and helpers to read the body.
-from .compat import coroutine, need
+# connection), req.url_match, req.params. The methods that read the body or the query string
+# (read_body, read_form_data, read_json, parse_qs) are request_more.py's, attached to the class
+# on their first use: an app that reads no body keeps their heap.
 
 
 class HTTPRequest:
@@ -17,17 +18,24 @@ class HTTPRequest:
     def __getattr__(self, name):
         # req.headers and req.params (when the route set none), made when a handler first looks:
         # most never do, and then allocate neither a dict nor two bytes per header line. The
-        # header lines were checked as the head was read.
+        # header lines were checked as the head was read. The methods that read the body
+        # (request_more.py), each attached to the class on its first use.
         if name == "params":
             self.params = {}
             return self.params
-        if name != "headers" or self._head is None:
-            raise AttributeError(name)
-        buf, p, end = self._head
-        self._head = None
-        h = self.headers = {}
-        add_lines(h, buf, p, end)
-        return h
+        if name == "headers":
+            if self._head is None:
+                raise AttributeError(name)
+            buf, p, end = self._head
+            self._head = None
+            h = self.headers = {}
+            add_lines(h, buf, p, end)
+            return h
+        from . import request_more
+
+        if request_more.attach(HTTPRequest, name):
+            return getattr(self, name)
+        raise AttributeError(name)
 
     def header(self, name, default=None):
         """The value (bytes) of the request header name (bytes or str, any case), or default:
@@ -49,38 +57,6 @@ class HTTPRequest:
                     return h[k]
             return default
         return v
-
-    def parse_qs(self):
-        """Parses the query string into req.form (and returns it)."""
-        from .utils import parse_qs
-
-        self.form = parse_qs(self.qs)
-        return self.form
-
-    @coroutine
-    def read_body(self):
-        """The whole body (at most the app's max_body, enforced before the handler ran)."""
-        return (yield from self.reader.read())
-
-    @coroutine
-    def read_form_data(self):
-        """Reads a URL-encoded form body into req.form (and returns it); HTTPError(400) if it is
-        not text (UTF-8)."""
-        from .utils import parse_qs
-
-        self.form = parse_qs(_text((yield from self.read_body())))
-        return self.form
-
-    @coroutine
-    def read_json(self):
-        """Reads the body and returns it parsed as JSON; HTTPError(400) if it is not JSON."""
-        json = need("json")
-        b = _text((yield from self.read_body()))
-        try:
-            return json.loads(b)
-        except ValueError:
-            _bad()
-
 
 def add_lines(h, buf, p, end):
     """The header lines buf[p:end] (whole lines, checked as they were read) into the dict h."""
@@ -121,17 +97,3 @@ def field_value(buf, a, q):
     while q > a and (buf[q - 1] == 32 or buf[q - 1] == 9):
         q -= 1
     return buf[a:q]
-
-
-def _text(b):
-    # A body as str; 400 if it is not UTF-8.
-    try:
-        return b.decode()
-    except UnicodeError:
-        _bad()
-
-
-def _bad():
-    from .status import HTTPError
-
-    raise HTTPError(400)

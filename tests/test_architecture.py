@@ -13,7 +13,8 @@ LAYERS = [
     ["compat_cpython", "compat_pycopy"],  # the parts of compat only CPython or Pycopy loads
     ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler"],  # no picoweb imports
     ["status", "route", "cookies", "block"],  # statuses; routes with <name> parts; cookies; a gathered body's writes
-    ["chunked", "admit", "conn_more"],  # the chunk decoder; waiting for a slot; the seldom-used Connection methods
+    ["chunked", "admit", "conn_more", "request_more"],  # the chunk decoder; waiting for a slot; the seldom-used
+    # Connection methods; the HTTPRequest methods that read the body
     ["conn"],  # the connection: body reading, response writing
     ["request", "static"],  # the request object; static files
     ["http", "template"],  # the server and the head parser; template loaders
