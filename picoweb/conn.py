@@ -225,10 +225,12 @@ class Connection:
         if n is None:
             if self.nobody:
                 pass  # HEAD: no body follows, so no framing is needed
-            elif self.keep and not self.http10:
+            elif not self.http10:
+                # chunked, even where the connection closes after it: a body the close alone
+                # ended could not be told from one an error cut short
                 self.chunked = True
             else:
-                self.keep = False  # the end of the connection ends the body
+                self.keep = False  # HTTP/1.0: the end of the connection ends the body
         e = b"Connection: close\r\n\r\n" if not self.keep else (
             b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
         try:

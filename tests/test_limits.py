@@ -255,6 +255,18 @@ def test_exception_after_body_bytes_left_cuts_the_response(full_app):
     assert request(full_app.port, path="/").status == 200
 
 
+def test_a_cut_response_is_told_from_a_whole_one_when_the_client_asked_to_close(full_app):
+    # HTTP/1.1 with Connection: close and a body of unknown length: chunked all the same, so
+    # that a response cut by an error (or by the heap running out) does not end as if whole
+    # (a body ended by the close alone would: a client could not tell)
+    out = raw(full_app.port, b"GET /partial-boom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    head, _, body = out.partition(b"\r\n\r\n")
+    assert b"Transfer-Encoding: chunked" in head and b"Connection: close" in head
+    assert b"partial " in body and not body.endswith(b"0\r\n\r\n")
+    whole = raw(full_app.port, b"GET /squares HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert b"Transfer-Encoding: chunked" in whole and whole.endswith(b"0\r\n\r\n")
+
+
 def test_exception_while_first_piece_is_held_is_a_clean_500(full_app):
     r = request(full_app.port, path="/late-boom")
     assert r.status == 500 and b"held" not in r.body
