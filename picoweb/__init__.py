@@ -73,6 +73,15 @@ class WebApp(Server):
         self.pkg = pkg.split(".", 1)[0] if pkg and pkg != "__main__" else None
         if serve_static:
             self.url_map.append((compat.need("re").compile("^/(static/.+)"), self.handle_static))
+            if self.pkg is None:
+                # A static/ folder here: its module loaded now, in a whole heap. At the first
+                # file it may come beside other requests, at the heap's end, where its blocks
+                # (its names; sys.modules' and the package's tables when they grow) may not fit.
+                try:
+                    compat.need("os").stat("static")
+                    from . import static  # noqa: F401
+                except OSError:
+                    pass
         self.mounts = []
         self.inited = False
         self.template_loader = None
