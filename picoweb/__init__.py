@@ -8,7 +8,7 @@
 # submodule a board imports at its heap's end (admit: the import adds its name here, and a full
 # table grows then, a block of 232 bytes).
 from . import compat
-from .conn import Connection, http_error, send  # noqa: F401  (the API)
+from .conn import Connection, http_error, send, sendstream  # noqa: F401  (the API)
 from .http import Server
 from .request import HTTPRequest  # noqa: F401
 from .status import HTTPError  # noqa: F401
@@ -21,14 +21,6 @@ def get_mime_type(fname):
     from .static import mime_type
 
     return mime_type(fname)
-
-
-def sendstream(writer, f):
-    """Copies the open file f to the response, as its body (see picoweb.static.sendstream); an
-    awaitable."""
-    from .static import sendstream
-
-    return sendstream(writer, f)
 
 
 def parse_qs(s):

@@ -333,8 +333,8 @@ class Server:
                 except status.HTTPError as e:
                     c.deadline = None
                     c.begin(False, False, False)
-                    if debug >= 0:  # one line per bad request: its status line (str(e)) and request line
-                        self.log.info("%s %r", e, first[:60] if first else "-")
+                    if debug >= 0:  # one line per bad request: its status line and request line
+                        self.log.info("%s %r", status.status_line(e.args[0]), first[:60] if first else "-")
                     yield from http_error(c, *e.args)
                     yield from _linger(c)
                     return

@@ -1,9 +1,9 @@
 # Static files: the /static/ route and app.sendfile(). Imported on first use.
-from .compat import coroutine, need
+from .compat import need
 
 os = need("os")
 
-from .conn import header_lines, http_error
+from .conn import header_lines, http_error, sendstream
 
 # File extension -> MIME type, looked up by "\n<ext> " (a string costs less heap than a dict).
 _MIME = (
@@ -98,22 +98,3 @@ def sendfile(app, resp, fname, content_type=None, headers=None, gzip=False):
             yield from sendstream(resp, f)
     finally:
         f.close()
-
-
-@coroutine
-def sendstream(writer, f):
-    """Copies the open file f to the response through one buffer: on MicroPython and Pycopy the
-    connections' shared read buffer (what a write does not send at once it copies, so the buffer
-    is free again when the write returns, and no task runs between a read into it and the write);
-    elsewhere 512 bytes (128 when the heap has no block that large)."""
-    buf = getattr(writer, "rb", None)
-    if buf is None:
-        try:
-            buf = bytearray(512)
-        except MemoryError:
-            buf = bytearray(128)
-    while True:
-        n = f.readinto(buf)
-        if not n:
-            break
-        yield from (writer.awrite(buf) if n == len(buf) else writer.awrite(buf, 0, n))  # no slice of a full one

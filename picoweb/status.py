@@ -37,9 +37,6 @@ class HTTPError(Exception):
     """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines
     args[1] if given, and close the connection."""
 
-    def __str__(self):
-        return status_line(self.args[0])  # "404 Not Found": as a bad request is logged
-
 
 def status_line(status):
     """"404" or 404 -> "404 Not Found"; "404 Gone Fishing" is kept as given."""

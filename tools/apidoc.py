@@ -19,7 +19,7 @@ SECTIONS = [
     ("picoweb.conn", ["Connection", "header_lines"], "picoweb.conn: the connection (`resp` and `req.reader`)"),
     ("picoweb.status", ["HTTPError", "status_line"], "picoweb.status: statuses"),
     ("picoweb.utils", None, "picoweb.utils: query strings and forms"),
-    ("picoweb.static", ["mime_type", "sendfile", "sendstream", "serve_static", "safe_path"], "picoweb.static: static files"),
+    ("picoweb.static", ["mime_type", "sendfile", "serve_static", "safe_path"], "picoweb.static: static files"),
     ("picoweb.template", None, "picoweb.template: template loaders"),
     ("picoweb.template_dev", None, "picoweb.template_dev: the development loader"),
     ("picoweb.template_compiler", ["Compiler", "TemplateSyntaxError", "compile_template"], "picoweb.template_compiler"),
