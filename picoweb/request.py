@@ -31,10 +31,9 @@ class HTTPRequest:
             h = self.headers = {}
             add_lines(h, buf, p, end)
             return h
-        if name in ("read_body", "read_form_data", "read_json", "parse_qs"):
-            from . import request_more
+        from . import request_more
 
-            setattr(HTTPRequest, name, getattr(request_more, name))
+        if request_more.attach(HTTPRequest, name):
             return getattr(self, name)
         raise AttributeError(name)
 
