@@ -31,9 +31,10 @@ class HTTPRequest:
             h = self.headers = {}
             add_lines(h, buf, p, end)
             return h
-        from . import request_more
+        if name in ("read_body", "read_form_data", "read_json", "parse_qs"):
+            from . import request_more
 
-        if request_more.attach(HTTPRequest, name):
+            setattr(HTTPRequest, name, getattr(request_more, name))
             return getattr(self, name)
         raise AttributeError(name)
 

@@ -1,19 +1,10 @@
 # The HTTPRequest methods that read the body or the query string: req.read_body(),
 # read_form_data(), read_json(), parse_qs(). request.py attaches each to the class on its first
-# use (HTTPRequest.__getattr__): an app that reads no body keeps their heap.
+# use (HTTPRequest.__getattr__, which names them): an app that reads no body keeps their heap.
+# (Its names fill a 12-slot table: 13 would take 17.)
 from . import utils
 from .compat import coroutine, need
 from .status import HTTPError
-
-METHODS = ("read_body", "read_form_data", "read_json", "parse_qs")
-
-
-def attach(cls, name):
-    """Sets the method name on cls, if it is one of them (True)."""
-    if name not in METHODS:
-        return False
-    setattr(cls, name, globals()[name])
-    return True
 
 
 def parse_qs(self):

@@ -60,9 +60,12 @@ def generate():
     from picoweb.conn import Connection
     from picoweb.request import HTTPRequest
 
-    for more, cls in ((conn_more, Connection), (app_more, WebApp), (request_more, HTTPRequest)):
+    for more, cls in ((conn_more, Connection), (app_more, WebApp)):
         for name in more.METHODS:
             more.attach(cls, name)
+    for name, f in vars(request_more).items():  # request.py attaches each public function of it
+        if not name.startswith("_") and inspect.isfunction(f) and f.__module__ == request_more.__name__:
+            setattr(HTTPRequest, name, f)
     for modname, names, title in SECTIONS:
         mod = importlib.import_module(modname)
         out += ["## " + title, ""]
