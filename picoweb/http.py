@@ -123,6 +123,7 @@ class Server:
                         c.deadline = None
                     except MemoryError:
                         gc.collect()
+            c = None  # this frame lives as long as the server: it keeps no connection that ended
 
     async def _listen(self, s):
         # MicroPython: asyncio's accept loop ends on a MemoryError, and the server with it.
