@@ -181,6 +181,7 @@ class Server:
                     c.task = compat.create_task(self._serve_conn(c))
                 st = c = None  # (the listener holds no connection it served)
             except Exception as e:  # out of heap, or the client reset first
+                st = c = None  # (as above: nor what this accept made before it failed)
                 if s2 is not None:
                     status.refuse(s2, self._rb)
                 if isinstance(e, MemoryError):
