@@ -129,6 +129,7 @@ class WebApp(Server):
         allowed = None
         _type = type  # builtins looked up once, not per route: see _serve_conn
         _str = str
+        _len = len
         for e in app.url_map:
             p = e[0]
             if _type(p) is _str:
@@ -139,13 +140,13 @@ class WebApp(Server):
                 m = p.match(path)
                 if not m:
                     continue
-            ms = e[2].get("methods") if len(e) > 2 else None
+            ms = e[2].get("methods") if _len(e) > 2 else None
             if ms and method not in ms and not (method == "HEAD" and "GET" in ms):
                 allowed = ", ".join(ms) if allowed is None else allowed + ", " + ", ".join(ms)
                 continue
             if m is not None:
                 req.url_match = m
-                if type(m) is dict:
+                if _type(m) is dict:
                     req.params = m  # else {}, made if the handler looks (HTTPRequest)
             return app, e
         if allowed and method == "OPTIONS":  # parsed: a hook may answer a CORS preflight

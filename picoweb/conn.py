@@ -6,11 +6,18 @@
 # Its state is written by its own methods and by the serve loop (http.py), which owns the
 # connection's life; extensions use its methods (add_headers(), upgrade()).
 #
-# This module's names are 18 in a table of 23 slots, and not fewer: a builtin its methods use
-# on every request (len, type, bytes) is looked for in the module's table first, and in a full
-# table (17 names in 17) through every slot: 3% more instructions per request (instructions.py).
+# The builtins its methods use on every request are names of the module too (_len, _type,
+# _bytes, _getattr): a builtin is looked for in the module's table first, then among some 80
+# others, some 300 machine instructions a use more than a name of the module. The module's
+# names are 22 in a table of 23 slots: a full one (17 names in 17) is looked through to its
+# end for every name it lacks (3% more instructions per request, bench/instructions.py).
 from .compat import DONE, coroutine, ticks_add, ticks_ms
 from .status import HTTPError, status_line
+
+_len = len
+_type = type
+_bytes = bytes
+_getattr = getattr
 
 
 # The status, content type and head bytes of the last plain start(), on any connection: the
@@ -87,12 +94,12 @@ class Connection:
             if n is None:
                 op = self.r.readinto(rb)
                 n = yield from (op if self.deadline is not None else _bounded(self, op))
-            d = bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
+            d = _bytes(rb[:n]) if n else b""  # copied before any other task can read into rb
         if not d:
             return False
         if keep is None:
             keep = self.pos
-        if keep < len(self.buf):
+        if keep < _len(self.buf):
             self.buf = self.buf[keep:] + d
             self.pos -= keep
         else:
@@ -108,7 +115,7 @@ class Connection:
         pos = self.pos
         i = buf.find(b"\n", pos)
         if i < 0:
-            if len(buf) - pos > limit:
+            if _len(buf) - pos > limit:
                 raise HTTPError(status)
             return -1
         if i - pos >= limit:
@@ -135,20 +142,20 @@ class Connection:
             left = self.left
             if left and not self.chunks:  # its length is known
                 p = self.pos
-                if len(self.buf) - p >= left:  # all of it came with the head: one slice
+                if _len(self.buf) - p >= left:  # all of it came with the head: one slice
                     self.pos = p + left
                     self.left = 0
                     return self.buf[p : p + left]
                 b = bytearray(left)  # one block for it, filled in place
                 m = memoryview(b)
                 i = 0
-                while i < len(b):
-                    d = yield from self.read(len(b) - i)
+                while i < _len(b):
+                    d = yield from self.read(_len(b) - i)
                     if not d:
                         raise HTTPError(400)  # the client ended it early
-                    m[i : i + len(d)] = d
-                    i += len(d)
-                return bytes(b)
+                    m[i : i + _len(d)] = d
+                    i += _len(d)
+                return _bytes(b)
             parts = []
             while True:
                 d = yield from self.read(self.bufsize)
@@ -157,7 +164,7 @@ class Connection:
                 parts.append(d)
             if self.left:  # bytes of it still due (or the next chunk, -1): the client went
                 raise HTTPError(400)
-            return parts[0] if len(parts) == 1 else b"".join(parts)
+            return parts[0] if _len(parts) == 1 else b"".join(parts)
         left = self.left
         if left == -1:  # the next chunk's size line is due
             from .chunked import next_chunk  # only requests with a chunked body need it
@@ -171,15 +178,15 @@ class Connection:
             n = left
         if not n:
             return b""
-        if self.pos >= len(self.buf):
+        if self.pos >= _len(self.buf):
             self.buf = b""
             self.pos = 0
             if not (yield from self._fill()):
                 return b""
         d = self.buf[self.pos : self.pos + n]
-        self.pos += len(d)
+        self.pos += _len(d)
         if left is not None:
-            left -= len(d)
+            left -= _len(d)
             self.left = -1 if not left and self.chunks else left  # chunked: the next size line is due
         return d
 
@@ -239,11 +246,13 @@ class Connection:
             b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
         try:
             if n is not None and n >= 0:
-                h = b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b)
+                # joined: one block of the whole size (a format copies its text byte by byte into
+                # a buffer that grows as it goes: half again as many machine instructions)
+                h = b"".join((h, x, b"Content-Length: %d\r\n" % n, e, b))
             elif not self.chunked:
                 h = b"%s%s%s%s" % (h, x, e, b)
             elif b:
-                h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, len(b), b)
+                h = b"%s%sTransfer-Encoding: chunked\r\n%s%x\r\n%s\r\n" % (h, x, e, _len(b), b)
             else:
                 h = b"%s%sTransfer-Encoding: chunked\r\n%s" % (h, x, e)
         except MemoryError:
@@ -274,12 +283,12 @@ class Connection:
         # its pieces (_head). Nothing counts as sent before a write.
         blk = h = None
         # (a buffer, as sendstream() writes, is copied twice into a block: only a short one is)
-        t = type(b) is bytes
-        if len(b) <= (1024 if t else 256) and (self.hdr is not None or self.chunked):
+        t = _type(b) is _bytes
+        if _len(b) <= (1024 if t else 256) and (self.hdr is not None or self.chunked):
             try:
                 if not t:
-                    b = bytes(b)  # %s formats only bytes as their content
-                blk = self._head(n, b) if self.hdr is not None else b"%x\r\n%s\r\n" % (len(b), b)
+                    b = _bytes(b)  # %s formats only bytes as their content
+                blk = self._head(n, b) if self.hdr is not None else b"%x\r\n%s\r\n" % (_len(b), b)
             except MemoryError:
                 pass  # written piece by piece below
         if blk is None and self.hdr is not None:
@@ -292,7 +301,7 @@ class Connection:
             if h is not None:
                 self.w.write(h)
             if self.chunked:
-                self.w.write(b"%x\r\n" % len(b))
+                self.w.write(b"%x\r\n" % _len(b))
                 self.w.write(b)
                 self.w.write(b"\r\n")
             else:
@@ -303,7 +312,8 @@ class Connection:
 
     def write(self, buf):
         """Queue body bytes; drain() waits until the socket took them."""
-        if type(buf) is str:
+        # (True: they wait with the head, nothing was written: awrite() has nothing to drain)
+        if _type(buf) is str:
             buf = buf.encode()
         if not buf or self.nobody and self.status is not None:
             return
@@ -314,7 +324,8 @@ class Connection:
         elif self.length is None and self.held is None:
             # The first piece waits for the next one or for the handler's end: a response
             # written in one piece then goes out in one send, with its Content-Length.
-            self.held = buf if type(buf) is bytes else bytes(buf)
+            self.held = buf if _type(buf) is _bytes else _bytes(buf)
+            return True
         else:
             held = self.held
             if held is not None:
@@ -330,7 +341,7 @@ class Connection:
             held = self.held
             if held is not None:
                 self.held = None
-                self._send(len(held), held)
+                self._send(_len(held), held)
             else:
                 self._raw(self._head(None if self.nobody else 0))
         elif self.chunked:
@@ -354,9 +365,9 @@ class Connection:
         there is nothing to wait for, and nothing is allocated.
         """
         w = self.w
-        b = getattr(w, "out_buf", None)
+        b = _getattr(w, "out_buf", None)
         if b is None:  # CPython's StreamWriter: what its transport holds (a closing one raises)
-            t = getattr(w, "transport", None)
+            t = _getattr(w, "transport", None)
             b = t is None or t.get_write_buffer_size() or t.is_closing()
         return _bounded(self, w.drain()) if b else DONE
 
@@ -364,11 +375,10 @@ class Connection:
         """Writes buf (str or bytes; or buf[off:off+sz]) to the response and waits (an awaitable)
         until the socket took it."""
         if off or sz >= 0:
-            if type(buf) is str:
+            if _type(buf) is str:
                 buf = buf.encode()
-            buf = memoryview(buf)[off : off + sz if sz >= 0 else len(buf)]
-        self.write(buf)
-        return self.drain()
+            buf = memoryview(buf)[off : off + sz if sz >= 0 else _len(buf)]
+        return DONE if self.write(buf) else self.drain()
 
     def __getattr__(self, name):
         # The methods handlers seldom call (conn_more.py), each attached to the class on its
@@ -376,7 +386,7 @@ class Connection:
         from . import conn_more
 
         if conn_more.attach(Connection, name):
-            return getattr(self, name)
+            return _getattr(self, name)
         raise AttributeError(name)
 
 
@@ -418,9 +428,9 @@ def header_lines(headers):
 
 def send(writer, body, status="200", content_type="text/html; charset=utf-8", headers=None):
     """A whole response whose length is known, so the connection can be kept alive (an awaitable)."""
-    if type(body) is str:
+    if _type(body) is str:
         body = body.encode()
-    writer.start(status, content_type, headers, len(body))
+    writer.start(status, content_type, headers, _len(body))
     writer.write(body)
     return writer.drain()
 
@@ -437,7 +447,7 @@ def sendstream(writer, f):
     connections' shared read buffer (what a write does not send at once it copies, so the buffer
     is free again when the write returns, and no task runs between a read into it and the write);
     elsewhere 512 bytes (128 when the heap has no block that large)."""
-    buf = getattr(writer, "rb", None)
+    buf = _getattr(writer, "rb", None)
     if buf is None:
         try:
             buf = bytearray(512)
@@ -447,4 +457,4 @@ def sendstream(writer, f):
         n = f.readinto(buf)
         if not n:
             break
-        yield from (writer.awrite(buf) if n == len(buf) else writer.awrite(buf, 0, n))  # no slice of a full one
+        yield from (writer.awrite(buf) if n == _len(buf) else writer.awrite(buf, 0, n))  # no slice of a full one

@@ -273,16 +273,19 @@ class Server:
                 c.deadline = later(n, t)
                 t = idle
                 try:
-                    while True:  # the request line; RFC 9112: empty lines before it are skipped
-                        e = eol(maxl, 414)
+                    # the request line; RFC 9112: empty lines before it are skipped. (Nothing
+                    # buffered, as after most responses: straight to the read.)
+                    e = eol(maxl, 414) if c.buf else -1
+                    while True:
                         if e < 0:
                             if not (yield from c._fill()):
                                 return
-                            continue
-                        p = c.pos
-                        c.pos = e + 1
-                        if e != p and (e != p + 1 or c.buf[p] != 13):
-                            break
+                        else:
+                            p = c.pos
+                            c.pos = e + 1
+                            if e != p and (e != p + 1 or c.buf[p] != 13):
+                                break
+                        e = eol(maxl, 414)
                     if debug >= 0:
                         first = c.buf[p : e + 1]  # for the log line of a bad request
                     req = new_request(c, c.buf, p, e)
@@ -582,20 +585,22 @@ def _fields(c, n, maxl, maxh):
             # (some 300 machine instructions each); any other name is checked character by
             # character (the engine takes some 1,000 a character: 10,000 for User-Agent).
             k = _NAMES[j - p] if j - p < 26 else None
-            s = None  # the usual spelling it has, if any
             if k:
-                for t in k[1]:  # (Pycopy's startswith() takes no tuple)
-                    if buf.startswith(t, p):
-                        s = t
+                for s in k[1]:  # the usual spelling it has, if any (Pycopy's startswith() takes no tuple)
+                    if buf.startswith(s, p):
                         break
-            if s is None and _bad_token(buf, p, j):
+                else:
+                    s = None
+                if s is None and _bad_token(buf, p, j):
+                    raise status.HTTPError(400)
+                # only the framing fields need a closer look: names of their lengths and
+                # initials; one spelt as clients spell it is the one of its length and initial
+                # in the table, any other is compared in lower case (a copy)
+                f = k[0]
+                if f and f[0] == buf[p] | 32 and (s is not None or buf[p:j].lower() == f):
+                    _framing_field(c, f, buf, j + 1, q)
+            elif _bad_token(buf, p, j):
                 raise status.HTTPError(400)
-            # only the framing fields need a closer look: names of their lengths and initials;
-            # one spelt as clients spell it is the one of its length and initial in the table,
-            # any other is compared in lower case (a copy)
-            f = k[0] if k else None
-            if f and f[0] == buf[p] | 32 and (s is not None or buf[p:j].lower() == f):
-                _framing_field(c, f, buf, j + 1, q)
         p = e + 1
 
 
