@@ -125,7 +125,7 @@ def routing():
 
 
 def framing():
-    c.begin(False, True, False)
+    c.begin(False, True)
     c.start("200", "text/html; charset=utf-8")
     return c._head(11, b"Hello world")
 
@@ -135,7 +135,7 @@ HANDLER = app.resolve(REQUEST)[1][1]
 
 def dispatch():
     # the handler's generator run to its end, its write going nowhere
-    c.begin(False, True, False)
+    c.begin(False, True)
     c.hdr = None  # a raw write: the handler's own framing is not counted twice
     c.status = "200"
     for _ in HANDLER(REQUEST, c):
@@ -143,7 +143,7 @@ def dispatch():
 
 
 def write():
-    c.begin(False, True, False)
+    c.begin(False, True)
     c.start("200", "text/html; charset=utf-8")
     c.write(b"Hello world")
     c.end()

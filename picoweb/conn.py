@@ -192,9 +192,9 @@ class Connection:
 
     # ---- writing ----
 
-    def begin(self, head, keep, http10):
-        """A new request: head is True for HEAD, keep if the client allows keep-alive."""
-        self.http10 = http10
+    def begin(self, head, keep):
+        """A new request: head is True for HEAD, keep if the client allows keep-alive. (Its
+        version, self.http10, is set as its line is read.)"""
         self.nobody = head
         self.keep = keep
         self.status = self.hdr = self.held = None

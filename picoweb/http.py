@@ -337,7 +337,7 @@ class Server:
                             keep = _framing(self, c, found, extra, keep)
                 except status.HTTPError as e:
                     c.deadline = None
-                    c.begin(False, False, False)
+                    c.begin(False, False)
                     if debug >= 0:  # one line per bad request: its status line and request line
                         self.log.info("%s %r", status.status_line(e.args[0]), first[:60] if first else "-")
                     yield from http_error(c, *e.args)
@@ -346,7 +346,7 @@ class Server:
                 c.deadline = c.since = None
                 # someone waits for a slot: this response closes its connection to make room
                 keep = keep and not (self.admission and self.admission.waiting)
-                begin(req.method == "HEAD", keep, c.http10)
+                begin(req.method == "HEAD", keep)
                 r = None
                 if _type(found) is not _tuple:
                     yield from app.answer_error(req, c, "405" if found else "404", found)
@@ -413,7 +413,7 @@ class Server:
                                         gc.collect()
                                         if c.extra is not None:
                                             c.extra = None  # a hook's headers: the hooks run again
-                                        begin(req.method == "HEAD", keep, c.http10)
+                                        begin(req.method == "HEAD", keep)
                                         continue
                             self.errors += 1
                             if not _gone(e):
@@ -518,8 +518,10 @@ def _request(c, buf, p, e):
     if b < 0 or buf.find(b" ", b + 1, q) >= 0:
         raise status.HTTPError(400)
     v = b + 1
-    if q - v == 8 and buf.startswith(b"HTTP/1.", v) and (buf[v + 7] == 49 or buf[v + 7] == 48):
-        c.http10 = buf[v + 7] == 48  # no chunked response for it; keep-alive only if it asks
+    if q - v == 8 and buf.startswith(b"HTTP/1.1", v):
+        c.http10 = False
+    elif q - v == 8 and buf.startswith(b"HTTP/1.0", v):
+        c.http10 = True  # no chunked response for it; keep-alive only if it asks
     else:
         raise status.HTTPError(505 if buf.startswith(b"HTTP/", v) and q - v > 5 and 48 <= buf[v + 5] <= 57 else 400)
     if a - p == 3 and buf.startswith(b"GET", p):

@@ -690,7 +690,7 @@ def target_websocket(data):
     load()
     s = FakeStream(data, step_for(data))
     c = conn_mod.Connection(s, s, 512)
-    c.begin(False, True, False)
+    c.begin(False, True)
     req = request_mod.HTTPRequest()
     req.method = "GET"
     req.path = "/ws"
