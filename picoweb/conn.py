@@ -246,9 +246,11 @@ class Connection:
             b"Connection: keep-alive\r\n\r\n" if self.http10 else b"\r\n")  # HTTP/1.0 asked for it
         try:
             if n is not None and n >= 0:
-                # joined: one block of the whole size (a format copies its text byte by byte into
-                # a buffer that grows as it goes: half again as many machine instructions)
-                h = b"".join((h, x, b"Content-Length: %d\r\n" % n, e, b))
+                # (formatted, not joined: a join takes 4% fewer instructions per hello request, but
+                # at the heap's end its pieces fail the notes example more often: at 18.5 KiB 2
+                # runs in 24 passed with it, 13 in 32 without)
+                h = b"%sContent-Length: %d\r\n%s%s" % (h, n, e, b) if not x else (
+                    b"%s%sContent-Length: %d\r\n%s%s" % (h, x, n, e, b))
             elif not self.chunked:
                 h = b"%s%s%s%s" % (h, x, e, b)
             elif b:
