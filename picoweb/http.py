@@ -130,9 +130,13 @@ class Server:
         # This one answers that connection 503 straight on its socket (a constant: nothing is
         # allocated for it), collects, and goes on accepting, whichever step ran out of heap
         # (waiting, accepting, or setting the connection up).
-        n = self.bufsize
+        # The connections' read buffer (Connection.rb), before the first connection: bufsize, or
+        # a 32nd of the free heap where that is less (a board whose app left little for its
+        # connections: each read takes less, a long head more reads)
+        gc.collect()
+        n = min(self.bufsize, max(128, gc.mem_free() // 32))
         while self._rb is None:
-            try:  # the connections' read buffer (Connection.rb), before the first connection
+            try:
                 self._rb = memoryview(bytearray(n))
             except MemoryError:  # a smaller one (more reads) where the heap has no block that large
                 if n > 64:

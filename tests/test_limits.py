@@ -432,6 +432,51 @@ def test_a_browser_s_parallel_connections_wait_at_a_small_heap():
         assert srv.alive()
 
 
+# A browser's head (Firefox's header lines) after a request line of some 330 bytes
+LONG_HEAD = (b"GET /?" + b"q" * 320 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+             b"User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
+             b"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+             b"Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate\r\n\r\n")
+
+
+def test_a_head_longer_than_a_small_heap_s_read_buffer_is_read_whole():
+    # The firmware at a heap its app leaves little of: the connections' shared read buffer is a
+    # 32nd of the free heap, not bufsize (512), and a head longer than it comes in several
+    # reads, on a kept-alive connection too.
+    with board_app("tight_app.py", str(16 * 1024)) as srv:
+        c = Conn(srv.port)
+        try:
+            for _ in range(3):
+                c.send(LONG_HEAD)
+                r = c.response()
+                assert (r.status, r.body) == (200, b"Hello world")
+        finally:
+            c.close()
+        assert srv.alive()
+
+
+def test_a_newcomer_whose_request_line_fills_the_read_buffer_waits_for_a_slot():
+    # The firmware at a heap that holds one connection (max_conns 1): a newcomer comes while
+    # one is served, its request line longer than the small heap's read buffer. It is a client
+    # sending a request, not a slow one: it waits for the slot and is served (its first read
+    # filled the buffer with no line's end in it: it got 503).
+    import concurrent.futures
+
+    with board_app("tight_app.py", str(16 * 1024)) as srv:
+        with concurrent.futures.ThreadPoolExecutor(2) as ex:
+            a = ex.submit(request, srv.port, path="/hold?64")  # holds the slot for 2 s
+            time.sleep(0.5)
+            c = Conn(srv.port, timeout=10)
+            try:
+                c.send(LONG_HEAD.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+                r = c.response()
+            finally:
+                c.close()
+            assert (r.status, r.body) == (200, b"Hello world")
+            assert a.result().status == 200
+        assert srv.alive()
+
+
 def test_server_survives_connections_exhausting_the_heap():
     # The board-sized server: the virtual board's firmware (picoweb frozen) with a small heap,
     # flooded by wrk (16 connections, 2 s): connections run the heap out while being accepted.
