@@ -60,17 +60,15 @@ def make_room(server):
     return True
 
 
-def _started(server, first):
-    # a client sending its request, not a slow one: a line's end in what it sent first, or as
-    # much as a read takes (a long line, still coming)
-    return b"\n" in first or len(first) >= (len(server._rb) if server._rb is not None else server.bufsize)
-
-
-def _has_line(rb, n):
-    # b"\n" among the first n bytes of the buffer, looked for without a copy
+def _started(server, buf, n):
+    # A client sending its request, not a slow one: a line's end among the first n bytes of buf
+    # (looked for without a copy: buf may be the shared read buffer), or as many bytes as a
+    # read takes (a long line, still coming).
+    if n >= (len(server._rb) if server._rb is not None else server.bufsize):
+        return True
     i = 0
     while i < n:
-        if rb[i] == 10:
+        if buf[i] == 10:
             return True
         i += 1
     return False
@@ -95,7 +93,7 @@ async def door(server, sock):
     if n == 0:  # gone
         sock.close()
         return None
-    if n and (n == len(rb) or _has_line(rb, n)):  # a normal client (a line as long as rb: still coming)
+    if n and _started(server, rb, n):  # a normal client
         if make_room(server):
             first = bytes(rb[:n])  # before any other connection reads into the shared buffer
             await sleep_ms(POLL)  # the slow one ends, and its heap is freed
@@ -134,12 +132,12 @@ async def wait_for_slot(server, reader, writer, first=None):
                 return None  # it went away
         except asyncio.TimeoutError:
             first = b""
-        if _started(server, first) and make_room(server):
+        if _started(server, first, len(first)) and make_room(server):
             return first
     a = server.admission
     if a is None:
         a = server.admission = Admission()
-    if _started(server, first) and may_wait(server, a):
+    if _started(server, first, len(first)) and may_wait(server, a):
         a.waiting += 1
         try:
             end = ticks_add(ticks_ms(), server.header_timeout)
