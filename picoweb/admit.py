@@ -1,4 +1,5 @@
-# What happens to a connection the server has no room for: imported only when it is that busy.
+# What happens to a connection the server has no room for: imported only when it is that busy
+# (on CPython, at the start: asyncio's server hands every connection to serve_stream()).
 #
 # The policy against slow clients. A newcomer the server has no slot (or, on MicroPython, no heap)
 # for is first given a moment (LOOK ms) to send the start of its request: a normal client sends
@@ -13,8 +14,8 @@
 # newcomers wait or get 503. On MicroPython the looking is done by the listener itself, on the
 # socket, into the server's shared buffer: a newcomer costs no task and no heap until it is
 # admitted. The state is an Admission object, which the server keeps (server.admission).
-from .compat import asyncio, cancel, sleep_ms, ticks_add, ticks_diff, ticks_ms
-from .status import BUSY, RESERVE, refuse
+from .compat import asyncio, cancel, current_task, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .status import BUSY, RESERVE, refuse, shut
 
 LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
 SLOW = 250  # ms a connection may read a request head before a normal newcomer may take its slot
@@ -154,3 +155,40 @@ async def wait_for_slot(server, reader, writer, first=None):
     except Exception:
         pass
     return None
+
+
+async def serve_stream(server, reader, writer, first=None):
+    # A connection over max_conns (on MicroPython, a newcomer the door let in to wait for a
+    # slot), and every connection on CPython (asyncio.start_server's callback: a native
+    # coroutine, the only kind CPython schedules). first: what the client has sent, if known.
+    try:
+        if len(server._conns) >= server.max_conns:
+            first = await wait_for_slot(server, reader, writer, first)  # None: it got 503
+        elif first is None:
+            first = b""
+        if first is not None:
+            from .conn import Connection
+
+            c = Connection(reader, writer, server.bufsize, server._rb, first)
+            c.task = current_task()
+            return await server._serve_conn(c)  # (it closes the connection)
+    except asyncio.CancelledError:
+        pass  # the server stops
+    except Exception as e:
+        if isinstance(e, MemoryError):  # no heap for the connection: 503, straight on the socket
+            import gc
+
+            gc.collect()
+            refuse(getattr(writer, "s", None), server._rb, False)
+        else:
+            from .errors import log_exc
+
+            log_exc(server, e, "connection")
+    try:  # it got 503, or there was no heap for it
+        try:  # (an except of a tuple allocates the tuple, here where the heap may have run out)
+            writer.close()
+            await writer.wait_closed()
+        except Exception:
+            shut(writer)
+    except asyncio.CancelledError:
+        shut(writer)

@@ -5,8 +5,9 @@
 import gc
 
 # What is used once per connection or less goes through compat. and status. (the heap's-end
-# answers, the errors): this module's names fill a 23-slot table, not 37 (a board's heap, and a
-# builtin's lookup, which looks through every slot first, shorter).
+# answers), and what a failed request needs is errors.py's: this module's 20 names take a
+# 23-slot table, not 37 (a board's heap, and a builtin's lookup, which looks through the slots
+# first, shorter).
 from . import compat, status
 from .compat import ticks_ms
 from .conn import Connection, http_error
@@ -99,8 +100,11 @@ class Server:
             s.setblocking(False)
             loop.create_task(self._listen(s))
             s = None
-        else:
-            s = loop.run_until_complete(compat.asyncio.start_server(self._handle, host, port, backlog=self.max_conns))
+        else:  # CPython: asyncio's server, a task per connection
+            from .admit import serve_stream
+
+            s = loop.run_until_complete(compat.asyncio.start_server(
+                lambda r, w: serve_stream(self, r, w), host, port, backlog=self.max_conns))
         loop.create_task(self._watchdog())
         compat.run_forever(loop, s)
 
@@ -179,7 +183,9 @@ class Server:
                         continue
                 st = compat.stream(s2, addr)
                 if len(self._conns) >= self.max_conns:  # let in to wait for a slot
-                    compat.create_task(self._handle(st, st, first))
+                    from .admit import serve_stream
+
+                    compat.create_task(serve_stream(self, st, st, first))
                 else:
                     c = Connection(st, st, self.bufsize, self._rb, first or b"")
                     c.task = compat.create_task(self._serve_conn(c))
@@ -191,38 +197,6 @@ class Server:
                 if isinstance(e, MemoryError):
                     gc.collect()
                     await compat.sleep_ms(10)  # let the other connections finish and free theirs
-
-    async def _handle(self, reader, writer, first=None):
-        # A connection over max_conns (on MicroPython, a newcomer admit.py's door let in to wait
-        # for a slot), and every connection on CPython (asyncio.start_server's callback: a native
-        # coroutine, the only kind CPython schedules). first: what the client has sent, if known.
-        try:
-            if len(self._conns) >= self.max_conns:
-                from .admit import wait_for_slot  # imported only when the server is that busy
-
-                first = await wait_for_slot(self, reader, writer, first)  # None: it got 503
-            elif first is None:
-                first = b""
-            if first is not None:
-                c = Connection(reader, writer, self.bufsize, self._rb, first)
-                c.task = compat.current_task()
-                return await self._serve_conn(c)  # (it closes the connection)
-        except compat.asyncio.CancelledError:
-            pass  # the server stops
-        except Exception as e:
-            if isinstance(e, MemoryError):  # no heap for the connection: 503, straight on the socket
-                gc.collect()
-                status.refuse(getattr(writer, "s", None), self._rb, False)
-            elif not _gone(e):
-                self._log_exc(e, "connection")
-        try:  # it got 503, or there was no heap for it
-            try:  # (an except of a tuple allocates the tuple, here where the heap may have run out)
-                writer.close()
-                await writer.wait_closed()
-            except Exception:
-                _shut(writer)
-        except compat.asyncio.CancelledError:
-            _shut(writer)
 
     @compat.coroutine
     def _serve_conn(self, c):
@@ -258,8 +232,8 @@ class Server:
             eol = c.eol
             begin = c.begin
             end = c.end
-            # builtins too: the module's name table is full (29 names in 29 slots), and a name not
-            # in it (a builtin) is looked for in every slot first (bench/instructions.py: -3%)
+            # builtins too: a name not in the module's table (a builtin) is looked for there
+            # first, then among the builtins (bench/instructions.py: -3% when the table was full)
             _len = len
             _type = type
             _tuple = tuple
@@ -339,13 +313,8 @@ class Server:
                             raise status.HTTPError(413)
                         if c.chunks or c.expect:
                             keep = _framing(self, c, found, extra, keep)
-                except status.HTTPError as e:
-                    c.deadline = None
-                    c.begin(False, False)
-                    if debug >= 0:  # one line per bad request: its status line and request line
-                        self.log.info("%s %r", status.status_line(e.args[0]), first[:60] if first else "-")
-                    yield from http_error(c, *e.args)
-                    yield from _linger(c)
+                except status.HTTPError as e:  # a head that breaks a rule: answered, and closed
+                    yield from _errors().bad_head(self, c, e, first)
                     return
                 c.deadline = c.since = None
                 # someone waits for a slot: this response closes its connection to make room
@@ -379,12 +348,6 @@ class Server:
                             break
                         except Exception as e:
                             r = None  # the handler's generator: on MicroPython it holds its locals until dropped
-                            if isinstance(e, status.HTTPError):  # e.g. a chunked body beyond max_body: 413
-                                if not c.sent:
-                                    c.keep = False  # the rest of the body is not read
-                                    yield from http_error(c, *e.args)
-                                yield from _linger(c)
-                                return
                             if isinstance(e, MemoryError):
                                 gc.collect()
                                 # Out of heap before any of the response went out, while another
@@ -419,19 +382,10 @@ class Server:
                                             c.extra = None  # a hook's headers: the hooks run again
                                         begin(req.method == "HEAD", keep)
                                         continue
-                            self.errors += 1
-                            if not _gone(e):
-                                self._log_exc(e, "%s %s" % (req.method, req.path))
-                                try:
-                                    sent = c.sent
-                                    yield from compat.result(app.handle_exc(req, c, e))
-                                    if not sent:  # the error page it wrote may wait for its end; a response
-                                        c.end()  # that had begun is cut off, never ended as if whole
-                                except Exception:  # e.g. no heap left for the error page: the constant one
-                                    if not c.sent:
-                                        c._raw(status.FAILED)
-                                yield from _linger(c)
-                                return
+                            if not isinstance(e, status.HTTPError):
+                                self.errors += 1  # (counted before the import, which may find no heap)
+                            # answered (500, or the HTTPError's status), and closed
+                            yield from _errors().failed(self, app, c, req, e)
                             return
                 self.served += 1
                 if debug >= 0:
@@ -461,14 +415,16 @@ class Server:
                     if c.since is not None or not c.sent:  # reading a head, or nothing of the answer went
                         c._raw(status.FAILED)
                         if c in self._conns:  # the watchdog ends the linger in time
-                            yield from _linger(c)
+                            yield from _errors().linger(c)  # (no heap for it: closed at once)
                 except Exception:
                     pass
             except compat.asyncio.CancelledError:
                 pass
         except Exception as e:
-            if not _gone(e):
-                self._log_exc(e, "connection")
+            try:
+                _errors().log_exc(self, e, "connection")
+            except Exception:  # no heap to log it
+                pass
         finally:
             if c in self._conns:
                 self._conns.remove(c)
@@ -478,9 +434,9 @@ class Server:
                         c.w.close()
                         yield from c.w.wait_closed()
                     except Exception:  # no heap for wait_closed()
-                        _shut(c.w)
+                        status.shut(c.w)
                 except compat.asyncio.CancelledError:  # the server stops
-                    _shut(c.w)
+                    status.shut(c.w)
             if self._tidy and not self._conns:
                 # idle, on a small board's heap: the garbage goes now, not in some later request, so
                 # the next one allocates from the bottom up and leaves the top free in one piece (a
@@ -488,18 +444,6 @@ class Server:
                 # last request with it
                 first = req = found = extra = h = r = None
                 gc.collect()
-
-    def _log_exc(self, e, msg):
-        if self.debug < 0:
-            return
-        try:
-            log = self.log
-            if hasattr(log, "exc"):
-                log.exc(e, msg)
-            else:
-                log.exception(msg)
-        except Exception:
-            pass
 
 
 # The head parser (RFC 9112): strict, as a parser that a proxy in front may read differently must
@@ -511,6 +455,14 @@ class Server:
 # engine tries each range in turn): A-Z, then ^ _ ` a-z, the digits, . # $ % & ' * + ! | ~ -
 _bad_token = compat.span_search(b"[^A-Z^-z0-9.#-'*+!|~-]")
 _bad_target = compat.span_search(b"[^\x21-\x7e]")  # a request target: visible ASCII, no space or control
+
+
+def _errors():
+    # errors.py, imported at the first failed request (through this function: an import in the
+    # serve loop would take a slot of its frame, in every connection's heap)
+    from . import errors
+
+    return errors
 
 
 def _request(c, buf, p, e):
@@ -686,33 +638,3 @@ def _framing(app, c, found, extra, keep):
             keep = False  # no route: the body may or may not follow, so don't read on
     return keep
 
-
-@compat.coroutine
-def _linger(c):
-    # Before closing after an error: drop what the client still sends (a few reads, for half a
-    # second at most), as closing with unread data resets the connection, and the answer with it
-    # (RFC 9112 9.6).
-    try:
-        yield from c.drain()
-        c.deadline = compat.ticks_add(ticks_ms(), 500)
-        c.buf = b""
-        c.pos = 0
-        rb = c.rb
-        for _ in range(8):  # into the shared read buffer, where there is one: nothing allocated
-            if not ((yield from c.r.readinto(rb)) if rb is not None else (yield from c.r.read(512))):
-                break
-    except Exception:
-        pass
-    c.deadline = None
-
-
-def _gone(e):
-    # The client went away (reset, broken pipe): nothing to answer, nothing to log.
-    return isinstance(e, OSError) and e.args and e.args[0] in (32, 103, 104, 107, 128)
-
-
-def _shut(w):
-    # A connection's socket closed, where closing its stream failed.
-    s = getattr(w, "s", None)
-    if s is not None:
-        s.close()

@@ -33,6 +33,13 @@ def refuse(sock, rb, close=True):
         sock.close()
 
 
+def shut(w):
+    """A connection's socket closed, where closing its stream failed (no heap for it, say)."""
+    s = getattr(w, "s", None)
+    if s is not None:
+        s.close()
+
+
 class HTTPError(Exception):
     """Raised (by picoweb, or by a handler) to answer with the status args[0], with header lines
     args[1] if given, and close the connection."""

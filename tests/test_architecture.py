@@ -13,10 +13,11 @@ LAYERS = [
     ["compat_cpython", "compat_pycopy"],  # the parts of compat only CPython or Pycopy loads
     ["compat", "reasons", "utils", "sha1", "heapstat", "log", "template_compiler"],  # no picoweb imports
     ["status", "route", "cookies", "block"],  # statuses; routes with <name> parts; cookies; a gathered body's writes
-    ["chunked", "admit", "conn_more", "request_more"],  # the chunk decoder; waiting for a slot; the seldom-used
-    # Connection methods; the HTTPRequest methods that read the body
+    ["chunked", "conn_more", "request_more"],  # the chunk decoder; the seldom-used Connection methods;
+    # the HTTPRequest methods that read the body
     ["conn"],  # the connection: body reading, response writing
-    ["request", "static"],  # the request object; static files
+    ["request", "static", "errors"],  # the request object; static files; a failed request's answer
+    ["admit"],  # a connection over max_conns: waiting for a slot (and every connection on CPython)
     ["http", "template"],  # the server and the head parser; template loaders
     ["template_dev"],  # the loader that compiles again when a template changed
     ["app_more"],  # the WebApp methods only some apps call: mounts, hooks, templates, sendfile()
