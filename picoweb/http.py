@@ -181,22 +181,28 @@ class Server:
                     first = await door(self, s2)
                     if first is None:
                         continue
-                st = compat.stream(s2, addr)
-                if len(self._conns) >= self.max_conns:  # let in to wait for a slot
-                    from .admit import serve_stream
-
-                    compat.create_task(serve_stream(self, st, st, first))
-                else:
-                    c = Connection(st, st, self.bufsize, self._rb, first or b"")
-                    c.task = compat.create_task(self._serve_conn(c))
-                st = c = None  # (the listener holds no connection it served)
+                self._open(s2, addr, first)
             except Exception as e:  # out of heap, or the client reset first
-                st = c = None  # (as above: nor what this accept made before it failed)
                 if s2 is not None:
                     status.refuse(s2, self._rb)
                 if isinstance(e, MemoryError):
                     gc.collect()
                     await compat.sleep_ms(10)  # let the other connections finish and free theirs
+
+    def _open(self, sock, addr, first):
+        # A connection the listener accepted: its stream, its Connection and its task (over
+        # max_conns, a task that waits for a slot). A function of its own, not inline in the
+        # listener: a generator keeps what its expressions pushed on its value stack until
+        # deeper ones overwrite it, and the listener's kept the last connection (its objects,
+        # its task and its frame: some 700 bytes on a 32-bit board) alive after its end.
+        st = compat.stream(sock, addr)
+        if len(self._conns) >= self.max_conns:  # let in to wait for a slot
+            from .admit import serve_stream
+
+            compat.create_task(serve_stream(self, st, st, first))
+        else:
+            c = Connection(st, st, self.bufsize, self._rb, first or b"")
+            c.task = compat.create_task(self._serve_conn(c))
 
     @compat.coroutine
     def _serve_conn(self, c):
