@@ -1,10 +1,12 @@
 """The heap each framework needs on the virtual board's 32-bit firmware (an ESP board's object
 sizes), run as make bench runs it (bench/run.py):
 
-- for each framework's hello app, the board harness's app and the notes example, under three
+- for each framework's hello app, the board harness's app and the notes example, under four
   deliveries: frozen into the firmware (the framework and the app's modules; main.py on the
-  board's filesystem), .mpy files in the board's lib/ on its stock firmware (asyncio only), and
-  .py files there: the smallest GC heap at which the app serves its workload without a failure;
+  board's filesystem), .mpy files in a ROMFS partition (the image in the firmware's read-only
+  data, out of the heap, as a board's partition is in its flash), .mpy files in the board's
+  lib/ on its stock firmware (asyncio only), and .py files there: the smallest GC heap at which
+  the app serves its workload without a failure;
 - what importing the framework leaves resident, under each delivery.
 
 The frameworks and their apps (tools/frameworks.py): picoweb, picoweb 1.8.2, microdot and the

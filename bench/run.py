@@ -395,8 +395,10 @@ HEAP_NOTE = (
     "concurrency 4; harness: hello, JSON, a template page, a static file and a form POST, 40 of each, 4 at a time; "
     "notes: 30 notes added, viewed, edited, listed, then deleted, with page loads 4 at a time), to %d bytes; and "
     "what importing the framework leaves resident (after a collection). frozen: the framework and the app's modules "
-    "frozen into the firmware, main.py on the board's filesystem; mpy, py: those files in the board's lib/ on its "
-    "stock firmware (asyncio frozen). `-` where a framework has no such app." % heap.STEP)
+    "frozen into the firmware, main.py on the board's filesystem; romfs: their .mpy files in a ROMFS partition (the "
+    "image in the firmware's read-only data, as a partition is in a board's flash: the bytecode runs in place) on "
+    "the stock firmware; mpy, py: those files in the board's lib/ on its stock firmware (asyncio frozen). `-` where "
+    "a framework has no such app." % heap.STEP)
 
 
 def report(r):

@@ -134,6 +134,32 @@ def test_romfs_image_mounted_and_served_by_the_virtual_board(fwdir):
     assert b"picoweb from /rom/lib/picoweb/__init__.mpy" in (fwdir / "console.txt").read_bytes()
 
 
+def test_romfs_delivery_runs_the_bytecode_in_place():
+    # make bench's romfs delivery: the image in the firmware's read-only data (out of the heap,
+    # as a board's partition is in its flash), mounted at /rom by the board's start-up. Its
+    # modules' bytecode runs where it is: importing picoweb from it leaves far less in the heap
+    # than from the same .mpy files in lib/, which are copied into it (some 11 KB of bytecode).
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import heap
+    from tools.frameworks import frameworks, prepare
+    from tools.serverproc import BoardProcess
+
+    pw = [f for f in frameworks() if f.name == "picoweb"][0]
+    fwbin, flash = prepare(pw, "hello", "romfs")
+    assert not os.path.exists(os.path.join(flash, "lib"))  # in the image only
+    where = "import picoweb; assert picoweb.__file__ == '/rom/lib/picoweb/__init__.mpy', picoweb.__file__"
+    rom = heap.resident(fwbin, flash, where)
+    lib = heap.resident(*prepare(pw, "hello", "mpy"), "import picoweb")
+    assert rom + 8192 < lib, (rom, lib)
+    b = BoardProcess(fwbin, flash, 64 * 1024, fresh=True)
+    try:
+        assert b.ok
+        r = request(b.port, path="/")
+        assert (r.status, r.body) == (200, b"Hello world")
+    finally:
+        b.stop()
+
+
 def test_flash_dry_run_prints_the_exact_esptool_commands(fwdir):
     # no image is needed to see the commands
     p = tool("device", "flash", "esp32", "/dev/ttyUSB0", env={"DRY_RUN": "1"})

@@ -178,7 +178,11 @@ def build_romfs(board, app=None):
     out = out_dir(board)
     src = os.path.join(out, "romfs")
     romfs_folder(out, src)
-    img = os.path.join(out, "romfs.img")
+    return pack_romfs(src, os.path.join(out, "romfs.img"))
+
+
+def pack_romfs(src, img):
+    # The folder src as the ROMFS image img (mpremote's builder; its files as they are)
     run([os.path.join(os.path.dirname(sys.executable), "mpremote"), "romfs", "--no-mpy", "-o", img, "build", src])
     return img
 

@@ -4,7 +4,8 @@ picoweb 1.8.2 (with utemplate 1.4.1 and the ulogging and pkg_resources stand-ins
 Each has a hello app, the board harness's app and (but the bare server) the notes example, in
 bench/apps/<framework>/; make bench (bench/heap.py) and the board harness (tests_hw/) both take
 them from here, built the same way for every delivery: frozen into the virtual board's firmware,
-or .mpy or .py files in its lib/.
+.mpy files in a ROMFS partition (an image in the firmware's read-only data, out of the heap, as
+a board's partition is in its flash), or .mpy or .py files in its lib/.
 """
 import os
 import shutil
@@ -15,7 +16,7 @@ from tools import ROOT, boards, firmware, mpy
 WORK = os.path.join(ROOT, "build", "frameworks")
 APPS = os.path.join(ROOT, "bench", "apps")
 SHARED = os.path.join(APPS, "shared")  # the harness app's template and static files, for every framework
-DELIVERIES = ("frozen", "mpy", "py")
+DELIVERIES = ("frozen", "romfs", "mpy", "py")
 
 
 def sdist(name):
@@ -172,8 +173,30 @@ def staged_flash(fw, app, d):
     return st, flash
 
 
+def romfs_firmware(d, lib):
+    # The stock firmware with lib/ (moved) in a ROMFS image that the firmware holds: the frozen
+    # module vboard_rom's IMAGE, a bytes constant in the binary's read-only data, which the
+    # board's start-up mounts at /rom. Out of the heap, as a board's ROMFS partition is in its
+    # flash: the unix port has no flash, and an image file mounted would be read into the heap.
+    from tools.build import pack_romfs
+
+    src = os.path.join(d, "romfs")
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(src)
+    os.makedirs(lib, exist_ok=True)  # (empty for the bare server: its main.py is all it has)
+    shutil.move(lib, os.path.join(src, "lib"))
+    img = pack_romfs(src, os.path.join(d, "romfs.img"))
+    with open(img, "rb") as f, open(os.path.join(d, "vboard_rom.py"), "w") as out:
+        out.write("IMAGE = %r\n" % f.read())
+    man = os.path.join(d, "manifest.py")
+    with open(man, "w") as f:
+        f.write("include(%r)\nmodule(\"vboard_rom.py\", base_path=%r)\n" % (
+            os.path.join(boards.BOARDS, "unix", "manifest_base.py"), d))
+    return firmware.build_unix(man, os.path.join(d, "micropython"), 32)
+
+
 def prepare(fw, app, delivery):
-    """(firmware binary, flash folder) for the app under the delivery: frozen, mpy or py."""
+    """(firmware binary, flash folder) for the app under the delivery: frozen, romfs, mpy or py."""
     d = os.path.join(WORK, "%s-%s-%s" % (fw.name, app, delivery))
     st, flash = staged_flash(fw, app, d)
     if delivery == "frozen":
@@ -185,8 +208,10 @@ def prepare(fw, app, delivery):
         return fwbin, flash
     lib = os.path.join(flash, "lib")
     srcs = fw.libs + app_modules(st)
-    if delivery == "mpy":
+    if delivery in ("mpy", "romfs"):
         mpy.compile_all(lib, srcs, ["-march=x86"], quiet=True)
+        if delivery == "romfs":
+            return romfs_firmware(d, lib), flash
     else:
         os.makedirs(lib)
         for s in srcs:

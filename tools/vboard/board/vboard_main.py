@@ -19,12 +19,29 @@ if _t:
     gc.threshold((gc.mem_free() + gc.mem_alloc()) // int(_t))
 
 # A board's sys.path: frozen modules first, then the ROMFS partition, then the filesystem's lib/.
-_img = os.getenv("VBOARD_ROMFS")
+# The partition: a firmware built with an image (the frozen module vboard_rom's IMAGE, in the
+# binary's read-only data: out of the heap, as a partition is in a board's flash), or the image
+# file VBOARD_ROMFS names (read into the heap: the unix port has no flash).
+def _rom_image():
+    # (a function: the ImportError of a firmware without an image is garbage once it returns;
+    # raised at the module's level, it stayed referenced, and the heap held back below with it)
+    try:
+        import vboard_rom
+    except ImportError:
+        img = os.getenv("VBOARD_ROMFS")
+        if img:
+            with open(img, "rb") as f:
+                return f.read()
+        return None
+    del sys.modules["vboard_rom"]
+    return vboard_rom.IMAGE
+
+
+_img = _rom_image()
 if _img:
     import vfs
 
-    with open(_img, "rb") as _f:
-        vfs.mount(vfs.VfsRom(_f.read()), "/rom")  # the unix port holds the image in its heap
+    vfs.mount(vfs.VfsRom(_img), "/rom")
     sys.path[:] = ["", ".frozen", "/rom", "/rom/lib", "lib"]
 else:
     sys.path[:] = ["", ".frozen", "lib"]
@@ -59,4 +76,4 @@ if _n:
     print("virtual board: %d bytes of heap free" % gc.mem_free())
 if _mode == "normal":
     _run("main.py")
-del _run, _mode, _img, _t, _n
+del _run, _rom_image, _mode, _img, _t, _n
