@@ -166,11 +166,15 @@ class WebApp(Server):
         yield from serve_static(self, req, resp)
 
     def __getattr__(self, name):
-        # The methods that only some apps call (mount(), the hooks, templates, sendfile()) live in
-        # app_more.py, each attached to the class on its first use: until then they take no heap.
-        from . import app_more
-
-        if app_more.attach(WebApp, name):
+        # The methods that only some apps call live in app_more.py (mount(), the hooks,
+        # sendfile()) and render.py (templates), each attached to the class on its first use:
+        # until then they take no heap.
+        if name == "render_template" or name == "render_str":
+            from . import render as more
+        else:
+            from . import app_more as more
+        if name in more.METHODS:
+            setattr(WebApp, name, getattr(more, name))
             return getattr(self, name)
         raise AttributeError(name)
 

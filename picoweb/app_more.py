@@ -1,22 +1,10 @@
 # The WebApp methods only some apps call: mounting sub-apps, the hooks (before_request,
-# after_request, errorhandler), templates (render_template, render_str) and sendfile().
-# __init__.py attaches each to the class on its first use (WebApp.__getattr__): an app that
-# calls none of them keeps their heap, and the class's table holds only those used.
-from .compat import LISTENER, coroutine
+# after_request, errorhandler) and sendfile(); the templates' are render.py's. __init__.py
+# attaches each to the class on its first use (WebApp.__getattr__): an app that calls none of
+# them keeps their heap, and the class's table holds only those used.
+from .compat import coroutine
 
-SEND = 576  # bytes: render_template()'s buffer, its sends with their framing
-
-METHODS = ("mount", "before_request", "after_request", "errorhandler", "_hook", "_rehook", "sendfile",
-           "_load_template", "render_template", "render_str")
-
-
-def attach(cls, name):
-    """Sets the method name on cls, if it is one of them (True): only the methods used join the
-    class's name table, which every lookup on an object of that class goes through."""
-    if name not in METHODS:
-        return False
-    setattr(cls, name, globals()[name])
-    return True
+METHODS = ("mount", "before_request", "after_request", "errorhandler", "_hook", "_rehook", "sendfile")
 
 
 def mount(self, url, app):
@@ -89,51 +77,3 @@ def sendfile(self, writer, fname, content_type=None, headers=None):
     from .static import sendfile
 
     yield from sendfile(self, writer, fname, content_type, headers)
-
-
-def _load_template(self, name):
-    if self.template_loader is None:  # the default: recompiling on CPython (development), else
-        # compiling on first use
-        if not LISTENER:  # CPython
-            from .template_dev import RecompileLoader as Loader
-        else:
-            from .template import SourceLoader as Loader
-        self.template_loader = Loader(self.pkg, "templates", self.template_escape)
-    return self.template_loader.load(name)
-
-
-@coroutine
-def render_template(self, writer, tmpl_name, args=()):
-    """Streams the template's pieces as they are generated, gathered into sends of up to 576
-    bytes (SEND) in one buffer: the whole page is never held, and a piece is copied once, into the
-    buffer (write_block() frames it there). A heap with no block of that size left
-    gets smaller sends.
-    """
-    from .block import ROOM, write_block  # (not writer.write_block(): conn_more's, some 450 bytes more)
-
-    size = SEND
-    while True:
-        try:
-            buf = bytearray(size)  # its size once: pieces are added in place, not reallocated
-            break
-        except MemoryError:
-            if size < 64:
-                raise
-            size //= 2
-    size -= 2  # a chunk's CRLF goes after its data
-    buf[ROOM:] = b""
-    for s in self._load_template(tmpl_name)(*args):
-        if not LISTENER and type(s) is str:
-            s = s.encode()  # CPython: a bytearray takes bytes only
-        if len(buf) + len(s) > size and len(buf) > ROOM:
-            write_block(writer, buf)
-            yield from writer.drain()
-            buf[ROOM:] = b""
-        buf += s
-    write_block(writer, buf, True)
-    yield from writer.drain()
-
-
-def render_str(self, tmpl_name, args=()):
-    """Renders template tmpl_name with args into one string."""
-    return "".join(self._load_template(tmpl_name)(*args))

@@ -1,5 +1,5 @@
 # A body gathered piece by piece in one bytearray, written with its framing made in place:
-# render_template()'s sends (app_more.py), and Connection.write_block (conn_more.py, whose
+# render_template()'s sends (render.py), and Connection.write_block (conn_more.py, whose
 # docstring says how). A module of its own: a template page loads neither conn_more (some 450
 # bytes) nor more than this.
 from .compat import LISTENER

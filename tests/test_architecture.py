@@ -20,7 +20,7 @@ LAYERS = [
     ["admit"],  # a connection over max_conns: waiting for a slot (and every connection on CPython)
     ["http", "template"],  # the server and the head parser; template loaders
     ["template_dev"],  # the loader that compiles again when a template changed
-    ["app_more"],  # the WebApp methods only some apps call: mounts, hooks, templates, sendfile()
+    ["app_more", "render"],  # the WebApp methods only some apps call: mounts, hooks, sendfile(); templates
     ["__init__"],  # WebApp: routes, mounts, hooks, the 1.8.2 helpers
     ["stats", "cors", "auth", "sse", "websocket", "multipart"],  # extensions: public API and hooks
 ]

@@ -1,0 +1,57 @@
+# Templates rendered for a response: WebApp.render_template() and render_str(), attached to
+# the class on their first use (WebApp.__getattr__), as app_more.py's methods are. A module of
+# its own: an app whose only extra is its templates loads this, not app_more's mounts and hooks.
+from .compat import LISTENER, coroutine
+
+SEND = 576  # bytes: render_template()'s buffer, its sends with their framing
+
+METHODS = ("render_template", "render_str")
+
+
+def _load(self, name):
+    # the render() of template name, from the app's loader (made on first use)
+    if self.template_loader is None:  # the default: recompiling on CPython (development), else
+        # compiling on first use
+        if not LISTENER:  # CPython
+            from .template_dev import RecompileLoader as Loader
+        else:
+            from .template import SourceLoader as Loader
+        self.template_loader = Loader(self.pkg, "templates", self.template_escape)
+    return self.template_loader.load(name)
+
+
+@coroutine
+def render_template(self, writer, tmpl_name, args=()):
+    """Streams the template's pieces as they are generated, gathered into sends of up to 576
+    bytes (SEND) in one buffer: the whole page is never held, and a piece is copied once, into the
+    buffer (write_block() frames it there). A heap with no block of that size left
+    gets smaller sends.
+    """
+    from .block import ROOM, write_block  # (not writer.write_block(): conn_more's, some 450 bytes more)
+
+    size = SEND
+    while True:
+        try:
+            buf = bytearray(size)  # its size once: pieces are added in place, not reallocated
+            break
+        except MemoryError:
+            if size < 64:
+                raise
+            size //= 2
+    size -= 2  # a chunk's CRLF goes after its data
+    buf[ROOM:] = b""
+    for s in _load(self, tmpl_name)(*args):
+        if not LISTENER and type(s) is str:
+            s = s.encode()  # CPython: a bytearray takes bytes only
+        if len(buf) + len(s) > size and len(buf) > ROOM:
+            write_block(writer, buf)
+            yield from writer.drain()
+            buf[ROOM:] = b""
+        buf += s
+    write_block(writer, buf, True)
+    yield from writer.drain()
+
+
+def render_str(self, tmpl_name, args=()):
+    """Renders template tmpl_name with args into one string."""
+    return "".join(_load(self, tmpl_name)(*args))
