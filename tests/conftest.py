@@ -15,6 +15,17 @@ from tools.serverproc import ServerProcess, micropython  # noqa: E402,F401
 RUNTIMES = ["cpython", "micropython", "firmware", "pycopy"]
 
 
+def micropython_script_env(runtime):
+    """(executable, MICROPYPATH entries) to run a script under MicroPython: "micropython", the
+    prebuilt unix port with picoweb from source; "firmware", the virtual board's 32-bit firmware
+    with picoweb frozen in (built on first use)."""
+    if runtime == "firmware":
+        from tools import firmware
+
+        return firmware.picoweb_firmware(), [".frozen", ROOT]
+    return micropython(), [ROOT, ".frozen"]
+
+
 class Server(ServerProcess):
     # A ServerProcess whose output is kept in a file, for tests that read the log.
     def __init__(self, runtime, script, args=(), heap=None, path=(ROOT,), cwd=ROOT):

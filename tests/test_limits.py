@@ -512,14 +512,10 @@ def test_a_connection_that_ended_is_garbage(runtime):
     # The listener kept the last connection it opened alive until it opened another (its
     # generator's value stack still held it): some 700 bytes, and here the 8 KiB its handler
     # hung on it. At a board's heap's end that was the room the next connection needed.
-    from conftest import ROOT, TESTS, micropython
-    from tools import firmware
+    from conftest import TESTS, micropython_script_env
     from tools.serverproc import free_port
 
-    if runtime == "firmware":
-        exe, path = firmware.picoweb_firmware(), [".frozen", ROOT]
-    else:
-        exe, path = micropython(), [ROOT, ".frozen"]
+    exe, path = micropython_script_env(runtime)
     p = subprocess.run([exe, "-X", "heapsize=160K", os.path.join(TESTS, "apps", "ended_conn.py"), str(free_port())],
                        env=dict(os.environ, MICROPYPATH=":".join(path)), capture_output=True, text=True, timeout=60)
     assert "grew " in p.stdout, p.stdout + p.stderr

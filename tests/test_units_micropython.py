@@ -5,19 +5,14 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, micropython
+from conftest import ROOT, micropython_script_env
 
 UNITS = ["test_units", "test_templates", "test_template_loaders", "test_cookies_auth"]
 
 
 @pytest.mark.parametrize("runtime", ["micropython", "firmware"])
 def test_unit_tests_pass_under_micropython(runtime):
-    from tools import firmware
-
-    if runtime == "firmware":
-        exe, path = firmware.picoweb_firmware(), [".frozen", ROOT]
-    else:
-        exe, path = micropython(), [ROOT, ".frozen"]
+    exe, path = micropython_script_env(runtime)
     env = dict(os.environ, MICROPYPATH=":".join(path + [os.path.join(ROOT, "tests", "unit")]))
     p = subprocess.run([exe, os.path.join(ROOT, "tests", "unit", "run_micropython.py")] + UNITS,
                        env=env, capture_output=True, text=True, timeout=60)
