@@ -5,7 +5,7 @@
 import gc
 
 # What is used once per connection or less goes through compat. and status. (the heap's-end
-# answers), and what a failed request needs is errors.py's: this module's 20 names take a
+# answers), and what a failed request needs is errors.py's: this module's 21 names take a
 # 23-slot table, not 37 (a board's heap, and a builtin's lookup, which looks through the slots
 # first, shorter).
 from . import compat, status
