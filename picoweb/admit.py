@@ -15,6 +15,7 @@
 # socket, into the server's shared buffer: a newcomer costs no task and no heap until it is
 # admitted. The state is an Admission object, which the server keeps (server.admission).
 from .compat import asyncio, cancel, current_task, sleep_ms, ticks_add, ticks_diff, ticks_ms
+from .conn import Connection
 from .status import BUSY, RESERVE, refuse, shut
 
 LOOK = 30  # ms a newcomer has to send its request line before it counts as slow
@@ -167,8 +168,6 @@ async def serve_stream(server, reader, writer, first=None):
         elif first is None:
             first = b""
         if first is not None:
-            from .conn import Connection
-
             c = Connection(reader, writer, server.bufsize, server._rb, first)
             c.task = current_task()
             return await server._serve_conn(c)  # (it closes the connection)
