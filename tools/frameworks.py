@@ -71,9 +71,9 @@ def frameworks():
                                     os.path.join(sdist("pycopy-pkg_resources-0.2.2"), "pkg_resources.py")],
                   apps("picoweb-1.8.2"), "import picoweb", "utemplate"),
         Framework("microdot", [microdot_dir(), ut], apps("microdot"), "import microdot", "utemplate"),
-        # the limit: the hello app is bench/bare_server.py itself; its harness app adds /_stats
-        Framework("bare", [], {"hello": os.path.join(ROOT, "bench", "bare_server.py"),
-                               "harness": os.path.join(APPS, "bare", "harness")}, "import asyncio", None),
+        # the limit: bench/bare_server.py is its framework (frozen, or in lib/, as the others' are:
+        # as main.py it was compiled on the board, its code in the heap); its harness app adds /_stats
+        Framework("bare", [os.path.join(ROOT, "bench", "bare_server.py")], apps("bare"), "import asyncio", None),
     ]
 
 
@@ -113,7 +113,6 @@ def stage_app(fw, app, dest):
     else:
         shutil.copytree(src, dest, ignore=shutil.ignore_patterns("__pycache__", "*_tpl.py", "notes", "notes.db"))
     if app == "harness" and fw.name == "bare":  # the limit's app: hello and /_stats only
-        shutil.copy(os.path.join(ROOT, "bench", "bare_server.py"), dest)
         shutil.copy(HEAPSTAT, dest)
     elif app == "harness":
         if fw.name != "picoweb":  # picoweb's app mounts picoweb.stats
@@ -183,7 +182,7 @@ def romfs_firmware(d, lib):
     src = os.path.join(d, "romfs")
     shutil.rmtree(src, ignore_errors=True)
     os.makedirs(src)
-    os.makedirs(lib, exist_ok=True)  # (empty for the bare server: its main.py is all it has)
+    os.makedirs(lib, exist_ok=True)
     shutil.move(lib, os.path.join(src, "lib"))
     img = pack_romfs(src, os.path.join(d, "romfs.img"))
     with open(img, "rb") as f, open(os.path.join(d, "vboard_rom.py"), "w") as out:

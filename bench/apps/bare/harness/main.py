@@ -1,4 +1,4 @@
-# tests_hw: the limit, bench/bare_server.py (copied beside this file by the harness),
+# tests_hw: the limit, bench/bare_server.py (its framework: frozen, or in lib/),
 # with the heap figures at /_stats.
 import json
 import sys
