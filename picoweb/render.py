@@ -8,11 +8,26 @@ SEND = 576  # bytes: render_template()'s buffer, its sends with their framing
 METHODS = ("render_template", "render_str")
 
 
+_renders = {}  # module name -> render(), for apps that left template_loader None
+
+
 def _load(self, name):
-    # the render() of template name, from the app's loader (made on first use)
-    if self.template_loader is None:  # the default: recompiling on CPython (development), else
-        # compiling on first use
-        if not LISTENER:  # CPython
+    # the render() of template name: from the app's loader, if it has one; else, on a board,
+    # from its compiled module, imported as template.py's CompiledLoader would but without
+    # template.py (its loaders' classes: 700 bytes resident); a loader is made for a template
+    # not compiled yet (SourceLoader: it compiles it first) and on CPython (RecompileLoader)
+    if self.template_loader is None and LISTENER:
+        mod = (self.pkg + ".templates." if self.pkg else "templates.") + name.replace(".", "_").replace("/", ".")
+        r = _renders.get(mod)
+        if r is not None:
+            return r
+        try:
+            r = _renders[mod] = __import__(mod, None, None, ("render",)).render
+            return r
+        except ImportError:
+            pass
+    if self.template_loader is None:
+        if not LISTENER:
             from .template_dev import RecompileLoader as Loader
         else:
             from .template import SourceLoader as Loader
