@@ -161,12 +161,20 @@ class BuildLock:
         self.f.close()
 
 
+# btree as an ESP8266 has it: its pages 1 KiB, at least 3 cached (ports/esp8266/Makefile's
+# BTREE_DEFS_EXTRA), taken from the GC heap (boards/unix/btree_heap.h): the unix port's own build
+# takes them from the C heap, out of the heap a board's figures measure
+BTREE_AS_ESP8266 = ["BTREE_DEFS_EXTRA=-DMICROPY_BERKELEY_DB_DEFPSIZE=1024 -DMICROPY_BERKELEY_DB_MINCACHE=3",
+                    'BERKELEY_DB_CONFIG_FILE=\\"%s\\"' % os.path.join(boards.BOARDS, "unix", "btree_heap.h")]
+
+
 def unix_build_command(mp, manifest, arch, build_dir, jobs=2):
     """The unix port's make command line: the standard variant (asyncio, btree), no TLS and no
     FFI (neither needs its library then), the manifest's modules frozen in; -m32 for a 32-bit
     build, whose objects have an ESP8266's or ESP32's sizes."""
     cmd = ["make", "-C", os.path.join(mp, "ports", "unix"), "-j%d" % jobs, "VARIANT=standard",
            "MICROPY_PY_SSL=0", "MICROPY_PY_FFI=0", "BUILD=" + build_dir, "FROZEN_MANIFEST=" + os.path.abspath(manifest)]
+    cmd += BTREE_AS_ESP8266
     if arch == 32:
         cmd += ["CFLAGS_EXTRA=-m32", "LDFLAGS_EXTRA=-m32"]
     return cmd
@@ -188,6 +196,9 @@ def build_unix(manifest, out, arch=32, stage=None, dry=False):
     with BuildLock(build_dir + ".lock"):
         _forget_stale_frozen(build_dir, _frozen_signature(
             frozen_modules(boards.load("unix"), stage, mp, os.path.abspath(manifest))))
+        # make does not see a change of flags: btree's objects built with others go
+        _forget_stale(build_dir, "picoweb-btree.txt", " ".join(BTREE_AS_ESP8266),
+                      [os.path.join("lib", "berkeley-db-1.xx"), os.path.join("extmod", "modbtree.o")])
         # mpy-cross first (the port's build freezes with it), then the port
         run_make(["make", "-C", os.path.join(mp, "mpy-cross"), "-j2"], os.path.join(build_dir, "mpy-cross.log"), env,
                  "mpy-cross")
@@ -338,19 +349,28 @@ def _forget_stale_frozen(build_dir, signature):
     # MicroPython's manifest step rebuilds its frozen modules only when a source is newer than
     # its last output: another manifest, or an app whose files are older, would be missed. When
     # what is frozen changed since the last build in this folder, its frozen output goes.
-    mark = os.path.join(build_dir, "picoweb-frozen.txt")
+    _forget_stale(build_dir, "picoweb-frozen.txt", signature, ["frozen_mpy", "frozen_content.c", "frozen_content.o"])
+
+
+def _forget_stale(build_dir, mark, signature, outputs):
+    # outputs (files or folders under build_dir) go when signature differs from the one the
+    # file mark keeps from the last build there, so that make builds them again
+    mark = os.path.join(build_dir, mark)
     try:
         with open(mark) as f:
             if f.read() == signature:
                 return
     except OSError:
         pass
-    shutil.rmtree(os.path.join(build_dir, "frozen_mpy"), ignore_errors=True)
-    for f in ("frozen_content.c", "frozen_content.o"):
-        try:
-            os.unlink(os.path.join(build_dir, f))
-        except OSError:
-            pass
+    for out in outputs:
+        out = os.path.join(build_dir, out)
+        if os.path.isdir(out):
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            try:
+                os.unlink(out)
+            except OSError:
+                pass
     os.makedirs(build_dir, exist_ok=True)
     with open(mark, "w") as f:
         f.write(signature)
