@@ -11,28 +11,36 @@ METHODS = ("render_template", "render_str")
 _renders = {}  # module name -> render(), for apps that left template_loader None
 
 
-def _load(self, name):
-    # the render() of template name: from the app's loader, if it has one; else, on a board,
-    # from its compiled module, imported as template.py's CompiledLoader would but without
-    # template.py (its loaders' classes: 700 bytes resident); a loader is made for a template
-    # not compiled yet (SourceLoader: it compiles it first) and on CPython (RecompileLoader)
-    if self.template_loader is None and LISTENER:
-        mod = (self.pkg + ".templates." if self.pkg else "templates.") + name.replace(".", "_").replace("/", ".")
-        r = _renders.get(mod)
-        if r is not None:
-            return r
+def _compiled(pkg, name):
+    # the render() of a template compiled ahead (frozen, .mpy, .py), imported as template.py's
+    # CompiledLoader would but without template.py (its loaders' classes: 700 bytes resident);
+    # None if there is none. (The module's name as CompiledLoader's prefix and _modname() make it:
+    # calling those would load template.py, the heap this saves.)
+    mod = (pkg + ".templates." if pkg else "templates.") + name.replace(".", "_").replace("/", ".")
+    r = _renders.get(mod)
+    if r is None:
         try:
             r = _renders[mod] = __import__(mod, None, None, ("render",)).render
-            return r
         except ImportError:
-            pass
-    if self.template_loader is None:
-        if not LISTENER:
-            from .template_dev import RecompileLoader as Loader
-        else:
+            return None
+    return r
+
+
+def _load(self, name):
+    # the render() of template name: from the app's loader, if it has one; else, on a board, its
+    # compiled module, and a loader only for a template not compiled yet (SourceLoader compiles
+    # it first); on CPython, RecompileLoader (development)
+    loader = self.template_loader
+    if loader is None:
+        if LISTENER:
+            r = _compiled(self.pkg, name)
+            if r is not None:
+                return r
             from .template import SourceLoader as Loader
-        self.template_loader = Loader(self.pkg, "templates", self.template_escape)
-    return self.template_loader.load(name)
+        else:
+            from .template_dev import RecompileLoader as Loader
+        loader = self.template_loader = Loader(self.pkg, "templates", self.template_escape)
+    return loader.load(name)
 
 
 @coroutine
